@@ -1,0 +1,97 @@
+"""Command line: `autograder assign` builds release/ and solutions/; `autograder grade` grades a submission.
+
+Exit codes of `grade`: 0 graded (whatever the score); 2 the submission could not be read (no such folder,
+no assignment in it); 3 the grader's own inputs are missing (answer key, CIFAR-10); 4 graded, but at
+least one check failed because of the grader (the report says which).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from autograder.paths import repo_root
+from autograder.run.limits import Limits
+
+DEFAULTS = Limits()
+
+
+@click.group()
+def main() -> None:
+    """Build and grade the 인공지능 영상 assignments."""
+
+
+@main.command()
+@click.option("--source", "source_dir", type=click.Path(path_type=Path), default=None, help="default: source/")
+@click.option("--release", "release_dir", type=click.Path(path_type=Path), default=None, help="default: release/")
+@click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None, help="default: solutions/")
+@click.option("--check", is_flag=True, help="Build into a temporary folder and fail if release/ or solutions/ differ.")
+def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Path | None, check: bool) -> None:
+    """Build release/ (students) and solutions/ (answer key) from source/."""
+    from autograder.assign import build_all, diff_against_build
+
+    root = repo_root()
+    source_dir = source_dir or root / "source"
+    release_dir = release_dir or root / "release"
+    solutions_dir = solutions_dir or root / "solutions"
+    if check:
+        differences = diff_against_build(source_dir=source_dir, release_dir=release_dir, solutions_dir=solutions_dir)
+        if differences:
+            click.echo("release/ or solutions/ is out of date; run `autograder assign`. Differences:", err=True)
+            for path in differences:
+                click.echo(f"  {path}", err=True)
+            sys.exit(1)
+        click.echo("release/ and solutions/ are up to date.")
+        return
+    report = build_all(source_dir=source_dir, release_dir=release_dir, solutions_dir=solutions_dir)
+    click.echo(str(report))
+
+
+@main.command()
+@click.argument("submission", type=click.Path(path_type=Path))
+@click.option("--assignment", type=click.Choice(["pytorch_tensor", "image_classification"]), default=None,
+              help="Grade only this assignment (default: every assignment found).")
+@click.option("--results", "results_path", type=click.Path(path_type=Path), default=None,
+              help="Write Gradescope's results.json here.")
+@click.option("--data-dir", default=None, help="Folder holding CIFAR-10 (default: $CIFAR10_ROOT, then the cache).")
+@click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None,
+              help="The answer key (default: the repository's solutions/).")
+@click.option("--no-cache", is_flag=True, help="Recompute the answer key's results instead of reusing them.")
+@click.option("--check-seconds", type=float, default=DEFAULTS.check_seconds, show_default=True,
+              help="Wall time of one check.")
+@click.option("--train-seconds", type=float, default=DEFAULTS.train_seconds, show_default=True,
+              help="Wall time of one training check.")
+@click.option("--total-seconds", type=float, default=DEFAULTS.total_seconds, show_default=True,
+              help="Wall time of the whole submission.")
+@click.option("--memory-mib", type=int, default=DEFAULTS.memory_mib, show_default=True,
+              help="Resident memory of student code.")
+@click.option("--processes", type=int, default=DEFAULTS.processes, show_default=True,
+              help="Processes student code may have at once.")
+@click.option("--output-bytes", type=int, default=DEFAULTS.output_bytes, show_default=True,
+              help="Output of student code kept, and the largest file it may write.")
+@click.option("--threads", type=int, default=DEFAULTS.threads, show_default=True,
+              help="torch threads in student code (fixed, so scores repeat).")
+def grade(submission: Path, assignment: str | None, results_path: Path | None, data_dir: str | None,
+          solutions_dir: Path | None, no_cache: bool, check_seconds: float, train_seconds: float,
+          total_seconds: float, memory_mib: int, processes: int, output_bytes: int, threads: int) -> None:
+    """Grade SUBMISSION (a folder with release/'s layout, or one assignment's folder)."""
+    from autograder.grade import GradingError, grade_submission
+
+    limits = Limits(check_seconds=check_seconds, train_seconds=train_seconds, total_seconds=total_seconds,
+                    memory_mib=memory_mib, processes=processes, output_bytes=output_bytes, threads=threads)
+    try:
+        report = grade_submission(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
+                                  data_dir=data_dir, limits=limits, use_cache=not no_cache)
+    except GradingError as exc:
+        click.echo(f"autograder: could not grade: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(report.to_text())
+    if results_path is not None:
+        report.write_results(results_path)
+        click.echo(f"results written to {results_path}")
+    sys.exit(4 if report.grader_errors else 0)
+
+
+if __name__ == "__main__":
+    main()

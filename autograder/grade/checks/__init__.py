@@ -1,0 +1,1 @@
+"""The checks of each assignment, one module per assignment (`checks_for(name)` lists them in order)."""

@@ -1,0 +1,39 @@
+"""Grading helpers shared by the assignments' checks."""
+from __future__ import annotations
+
+from typing import Any
+
+from autograder.grade.compare import compare
+from autograder.grade.registry import Verdict
+from autograder.run.values import ErrorValue
+
+
+def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: dict[str, str] | None = None,
+                **options: Any) -> Verdict:
+    """Full points when every value of the reference's result is matched; else the first difference,
+    followed by the hint for that value when there is one."""
+    for key, expected in reference.items():
+        message = compare(key, student.get(key), expected, **options)
+        if message:
+            hint = (hints or {}).get(key)
+            got = student.get(key)
+            if hint and not (isinstance(got, ErrorValue) and got.not_implemented):
+                message = f"{message}. {hint}"
+            return Verdict.failed(message)
+    return Verdict.passed()
+
+
+def first_error(student: dict[str, Any]) -> ErrorValue | None:
+    """The first error among the student's values (a TODO stub first), or None."""
+    errors = [v for v in student.values() if isinstance(v, ErrorValue)]
+    for error in errors:
+        if error.not_implemented:
+            return error
+    return errors[0] if errors else None
+
+
+def error_verdict(name: str, error: ErrorValue) -> Verdict:
+    """The verdict for a call that raised."""
+    if error.not_implemented:
+        return Verdict.failed(f"TODO not done: {error.message}")
+    return Verdict.failed(f"'{name}' raised {error}")

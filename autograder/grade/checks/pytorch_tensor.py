@@ -1,0 +1,189 @@
+"""Checks of the assignment `pytorch_tensor` (module `tensor_basics`), in report order."""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from autograder.grade.checks.common import compare_all, error_verdict
+from autograder.grade.compare import describe
+from autograder.grade.registry import Verdict
+from autograder.grade.registry import check as _check
+from autograder.run.values import ErrorValue, TensorValue
+
+check = partial(_check, assignment="pytorch_tensor")
+
+
+@check("zeros_and_ones", title="TODO 1 make_zeros_and_ones")
+def zeros_and_ones(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "make_zeros_and_ones((2, 3))": "Return (np.zeros(shape), np.ones(shape)).",
+    })
+
+
+def _random_properties(student: dict[str, Any], *, call: str, integer: bool, low: float, high: float) -> Verdict:
+    first, same, other = student["first"], student["same_seed"], student["other_seed"]
+    for value in (first, same, other):
+        if isinstance(value, ErrorValue):
+            return error_verdict(call, value)
+    if not isinstance(first, TensorValue) or first.kind != "ndarray":
+        return Verdict.failed(f"'{call}' has the wrong type: got {describe(first)}, expected a numpy array")
+    shape = (60, 50) if integer else (50, 40)
+    if first.shape != shape:
+        return Verdict.failed(f"'{call}' has the wrong shape: got {first.shape}, expected {shape}")
+    kind = first.array.dtype.kind
+    if integer and kind not in "iu":
+        return Verdict.failed(f"'{call}' has the wrong dtype: got {first.dtype}, expected an integer dtype")
+    if not integer and kind != "f":
+        return Verdict.failed(f"'{call}' has the wrong dtype: got {first.dtype}, expected a float dtype")
+    values = first.array
+    if values.min() < low or values.max() >= high:
+        bounds = f"[{low:g}, {high:g})" if not integer else f"{low:g}..{high - 1:g} (high={high:g} is excluded)"
+        return Verdict.failed(f"'{call}' has values outside {bounds}: got min {values.min():g}, max {values.max():g}")
+    if not isinstance(same, TensorValue) or not np.array_equal(same.array, values):
+        return Verdict.failed(f"'{call}' is not reproducible: the same seed gave a different matrix. "
+                              "Make the generator from the seed (np.random.default_rng(seed)).")
+    if isinstance(other, TensorValue) and np.array_equal(other.array, values):
+        return Verdict.failed(f"'{call}' ignores the seed: seeds 7 and 8 gave the same matrix")
+    if integer:
+        missing = sorted(set(range(int(low), int(high))) - set(np.unique(values).tolist()))
+        if missing:
+            return Verdict.failed(f"'{call}' never produced {missing} in 3,000 draws from {low:g}..{high - 1:g}")
+    else:
+        mean, std = float(values.mean()), float(values.std())
+        if abs(mean - 0.5) > 0.05 or abs(std - 0.2887) > 0.04:
+            return Verdict.failed(f"'{call}' does not look uniform on [0, 1): mean {mean:.3f} (expected about 0.5), "
+                                  f"std {std:.3f} (expected about 0.289). Use rng.random(shape), not a normal distribution.")
+    return Verdict.passed()
+
+
+@check("random_matrix", title="TODO 2 make_random_matrix")
+def random_matrix(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return _random_properties(student, call="make_random_matrix((50, 40), seed=7)", integer=False, low=0.0, high=1.0)
+
+
+@check("random_int_matrix", title="TODO 3 make_random_int_matrix")
+def random_int_matrix(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return _random_properties(student, call="make_random_int_matrix((60, 50), low=-3, high=4, seed=7)",
+                              integer=True, low=-3, high=4)
+
+
+@check("indexing", title="TODO 4 indexing (get_element, get_row, get_column, get_block, select_greater_than)")
+def indexing(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, check_dtype=False, hints={
+        "get_block(m, rows=(0, 2), cols=(1, 4))": "Slices are half-open: m[r0:r1, c0:c1].",
+        "select_greater_than(m, 6.5)": "Use a boolean mask: m[m > threshold].",
+        "get_column(m, 1)": "A column is m[:, col].",
+    })
+
+
+@check("arithmetic", title="TODO 5 matrix arithmetic")
+def arithmetic(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "matrix_product(a, c)": "The matrix product is a @ b (np.matmul), not a * b.",
+        "elementwise_product(a, b)": "The elementwise product is a * b.",
+    })
+
+
+@check("mean", title="TODO 6 matrix_mean")
+def mean(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "matrix_mean(m, axis=0)": "Pass the axis on: a.mean(axis=axis).",
+        "matrix_mean(m, axis=1)": "Pass the axis on: a.mean(axis=axis).",
+    })
+
+
+@check("transpose", title="TODO 7 matrix_transpose")
+def transpose(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={"matrix_transpose(m)": "Use a.T (reshape does not transpose)."})
+
+
+@check("list_conversion", title="TODO 8 list_to_tensor / tensor_to_list")
+def list_conversion(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "type(tensor_to_list(t))": "Use t.tolist(), which gives nested Python lists.",
+    })
+
+
+@check("numpy_conversion", title="TODO 9 numpy_to_tensor / tensor_to_numpy")
+def numpy_conversion(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "numpy_to_tensor(a) shares memory with a": "torch.from_numpy(a) shares memory; torch.tensor(a) copies.",
+        "tensor_to_numpy(t * 2) for t requiring grad": "Detach first: t.detach().cpu().numpy().",
+    })
+
+
+@check("get_device", title="TODO 10 get_device")
+def get_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "get_device() with a GPU": "Choose 'cuda' when prefer_cuda and torch.cuda.is_available().",
+        "get_device() without a GPU": "Fall back to 'cpu' when torch.cuda.is_available() is False.",
+    })
+
+
+@check("to_device", title="TODO 11 to_device")
+def to_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "to_device(t, device).device.type": "Return t.to(device): the tensor must end up on the device it was given.",
+    })
+
+
+@check("squeeze", title="TODO 12 add_dimension / remove_size_one_dimensions")
+def squeeze(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "add_dimension(t, 1)": "Use t.unsqueeze(dim) with the dim you were given.",
+    })
+
+
+@check("view_reshape", title="TODO 13 view_as_rows / reshape_as_rows")
+def view_reshape(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "view_as_rows(t.t(), 2) on a non-contiguous tensor":
+            "view_as_rows must use t.view(rows, -1), which needs contiguous memory and so raises here.",
+        "reshape_as_rows(t.t(), 2) on a non-contiguous tensor":
+            "reshape_as_rows must use t.reshape(rows, -1), which also works on non-contiguous tensors (view does not).",
+        "view_as_rows(t, 3) shares memory with t": "view never copies: use t.view(rows, -1).",
+    })
+
+
+@check("cat_stack", title="TODO 14 concatenate / stack")
+def cat_stack(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "concatenate([a, b], dim=0)": "torch.cat joins along an existing dimension; torch.stack adds a new one.",
+        "stack([a, b], dim=0)": "torch.stack adds a new dimension; torch.cat joins along an existing one.",
+    })
+
+
+@check("autograd", title="TODO 15 autograd_gradient (requires_grad, backward, .grad)")
+def autograd(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, rtol=1e-4, atol=1e-6, hints={
+        "gradient": "Make w require gradients, compute the mean squared error, call loss.backward(), return w.grad.",
+        "w after the call (must be unchanged)": "Work on a copy: w = w.detach().clone().requires_grad_(True).",
+        "w.requires_grad after the call": "Work on a copy: w = w.detach().clone().requires_grad_(True).",
+    })
+
+
+@check("mse", title="TODO 16 linear_mse_loss / linear_mse_gradients")
+def mse(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, rtol=1e-4, atol=1e-6, hints={
+        "dL/dw": "d/dw mean((w*x + b - y)**2) = 2 * mean((w*x + b - y) * x).",
+        "dL/db": "d/db mean((w*x + b - y)**2) = 2 * mean(w*x + b - y).",
+    })
+
+
+@check("gradient_descent", title="TODO 17 gradient_descent")
+def gradient_descent(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    losses = student.get("losses")
+    expected = reference.get("losses")
+    if isinstance(losses, list) and isinstance(expected, list) and len(losses) == len(expected) > 2:
+        if np.isclose(losses[0], expected[0], rtol=1e-4) and np.isclose(losses[1], expected[1], rtol=1e-4) \
+                and not np.allclose(losses, expected, rtol=1e-3, atol=1e-5):
+            return Verdict.failed(
+                f"'losses' agree for the first two steps and then drift (step 60: got {losses[-1]:.6g}, expected "
+                f"{expected[-1]:.6g}). Reset the gradients after every step (w.grad.zero_(), b.grad.zero_()): "
+                "backward() adds to .grad.")
+    return compare_all(student, reference, rtol=1e-3, atol=1e-5, hints={
+        "losses": "Record float(loss) once per step, before updating w and b.",
+        "w": "Update inside torch.no_grad(): w -= lr * w.grad, then reset w.grad.",
+    })

@@ -1,0 +1,107 @@
+"""Grading results: the readable report and Gradescope's results.json."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check for one submission.
+
+    status: 'passed', 'partial', 'failed' (the student's code is at fault or incomplete) or
+    'grader-error' (the grader itself failed; not the student's fault).
+    """
+
+    assignment: str
+    name: str
+    title: str
+    points: float
+    score: float
+    status: str
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class GradeReport:
+    """All check results of one submission, plus notes about how it was graded."""
+
+    submission: str
+    results: list[CheckResult] = field(default_factory=list)
+    execution_time: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.score for r in self.results), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(r.points for r in self.results), 4)
+
+    @property
+    def grader_errors(self) -> list[CheckResult]:
+        return [r for r in self.results if r.status == "grader-error"]
+
+    def to_text(self) -> str:
+        """The report printed for students and instructors: one line per check, then why it failed."""
+        lines = [f"Submission: {self.submission}"]
+        for assignment in dict.fromkeys(r.assignment for r in self.results):
+            rows = [r for r in self.results if r.assignment == assignment]
+            got, total = sum(r.score for r in rows), sum(r.points for r in rows)
+            lines.append("")
+            lines.append(f"{assignment:<60} {_num(got):>6} / {_num(total)}")
+            for row in rows:
+                mark = {"passed": "PASS", "partial": "PART", "failed": "FAIL"}.get(row.status, "ERR!")
+                lines.append(f"  [{mark}] {row.title:<52} {_num(row.score):>6} / {_num(row.points)}")
+                if row.message and row.status != "passed":
+                    for text in row.message.splitlines():
+                        lines.append(f"         {text}")
+        lines.append("")
+        lines.append(f"{'Total':<60} {_num(self.score):>6} / {_num(self.max_score)}")
+        for note in self.notes:
+            lines.append(f"Note: {note}")
+        if self.grader_errors:
+            lines.append(f"{len(self.grader_errors)} check(s) failed because of the grader, not the submission: "
+                         "tell the instructor.")
+        return "\n".join(lines)
+
+    def to_gradescope(self) -> dict[str, Any]:
+        """Gradescope's results.json structure."""
+        tests = []
+        for row in self.results:
+            tests.append({
+                "name": f"{row.assignment}: {row.title}",
+                "name_format": "text",
+                "score": row.score,
+                "max_score": row.points,
+                "status": "passed" if row.score >= row.points else "failed",
+                "output": row.message or "passed",
+                "output_format": "text",
+                "visibility": "visible",
+                "tags": [row.assignment, row.name] + (["grader-error"] if row.status == "grader-error" else []),
+            })
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "execution_time": round(self.execution_time, 2),
+            "output": "\n".join(self.notes),
+            "output_format": "text",
+            "visibility": "visible",
+            "stdout_visibility": "hidden",
+            "tests": tests,
+        }
+
+    def write_results(self, path: Path) -> None:
+        """Write results.json atomically."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(self.to_gradescope(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        temporary.replace(path)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,230 @@
+"""Probes for `pytorch_tensor` (module `tensor_basics`). Keys name the call that produced each value;
+the checks print them in messages, so they read like code."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from autograder.probes.common import attempt, is_error
+
+MODULE = "tensor_basics"
+
+
+def _matrix() -> np.ndarray:
+    return np.arange(1, 13, dtype=np.float64).reshape(3, 4)  # (3, 4): 1..12
+
+
+def probe_zeros_and_ones(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "make_zeros_and_ones((2, 3))": attempt(tb.make_zeros_and_ones, (2, 3)),
+        "make_zeros_and_ones((4,))": attempt(tb.make_zeros_and_ones, (4,)),
+    }
+
+
+def probe_random_matrix(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "first": attempt(tb.make_random_matrix, (50, 40), seed=7),
+        "same_seed": attempt(tb.make_random_matrix, (50, 40), seed=7),
+        "other_seed": attempt(tb.make_random_matrix, (50, 40), seed=8),
+    }
+
+
+def probe_random_int_matrix(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "first": attempt(tb.make_random_int_matrix, (60, 50), low=-3, high=4, seed=7),
+        "same_seed": attempt(tb.make_random_int_matrix, (60, 50), low=-3, high=4, seed=7),
+        "other_seed": attempt(tb.make_random_int_matrix, (60, 50), low=-3, high=4, seed=8),
+    }
+
+
+def probe_indexing(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    m = _matrix()
+    return {
+        "get_element(m, 1, 2)": attempt(tb.get_element, m.copy(), 1, 2),
+        "get_element(m, -1, -1)": attempt(tb.get_element, m.copy(), -1, -1),
+        "get_row(m, 2)": attempt(tb.get_row, m.copy(), 2),
+        "get_column(m, 1)": attempt(tb.get_column, m.copy(), 1),
+        "get_block(m, rows=(0, 2), cols=(1, 4))": attempt(tb.get_block, m.copy(), (0, 2), (1, 4)),
+        "select_greater_than(m, 6.5)": attempt(tb.select_greater_than, m.copy(), 6.5),
+    }
+
+
+def probe_arithmetic(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    a = _matrix()  # (3, 4)
+    b = np.linspace(-1.0, 1.0, 12).reshape(3, 4)  # (3, 4)
+    c = np.arange(8, dtype=np.float64).reshape(4, 2)  # (4, 2)
+    return {
+        "matrix_sum(a, b)": attempt(tb.matrix_sum, a.copy(), b.copy()),
+        "matrix_difference(a, b)": attempt(tb.matrix_difference, a.copy(), b.copy()),
+        "elementwise_product(a, b)": attempt(tb.elementwise_product, a.copy(), b.copy()),
+        "matrix_product(a, c)": attempt(tb.matrix_product, a.copy(), c.copy()),
+        "scalar_multiple(a, 2.5)": attempt(tb.scalar_multiple, a.copy(), 2.5),
+    }
+
+
+def probe_mean(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    m = _matrix()
+    return {
+        "matrix_mean(m)": attempt(tb.matrix_mean, m.copy()),
+        "matrix_mean(m, axis=0)": attempt(tb.matrix_mean, m.copy(), axis=0),
+        "matrix_mean(m, axis=1)": attempt(tb.matrix_mean, m.copy(), axis=1),
+    }
+
+
+def probe_transpose(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    return {"matrix_transpose(m)": attempt(tb.matrix_transpose, _matrix())}
+
+
+def probe_list_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    back = attempt(tb.tensor_to_list, torch.tensor([[1.5, 2.0], [3.0, 4.25]]))
+    return {
+        "list_to_tensor([[1, 2], [3, 4]])": attempt(tb.list_to_tensor, [[1, 2], [3, 4]]),
+        "list_to_tensor([0.5, 1.5])": attempt(tb.list_to_tensor, [0.5, 1.5]),
+        "tensor_to_list(t)": back,
+        "type(tensor_to_list(t))": back if is_error(back) else type(back).__name__,
+    }
+
+
+def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    array = np.arange(6, dtype=np.float32).reshape(2, 3)
+    tensor = attempt(tb.numpy_to_tensor, array)
+    shares = None
+    if isinstance(tensor, torch.Tensor):
+        array[0, 0] = 100.0  # a tensor that shares memory sees the change
+        shares = bool(tensor.reshape(-1)[0].item() == 100.0)
+    grad_tensor = torch.arange(4, dtype=torch.float32).requires_grad_(True)
+    converted = attempt(tb.tensor_to_numpy, grad_tensor * 2)
+    return {
+        "numpy_to_tensor(a)": tensor,
+        "numpy_to_tensor(a) shares memory with a": shares,
+        "tensor_to_numpy(t * 2) for t requiring grad": converted,
+        "type(tensor_to_numpy(t * 2))": type(converted).__name__,
+    }
+
+
+def probe_get_device(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    original = torch.cuda.is_available
+    results: dict[str, Any] = {}
+    try:
+        # Pretend a GPU is there (and then that none is): the choice must follow torch.cuda.is_available().
+        torch.cuda.is_available = lambda: True  # type: ignore[assignment]
+        results["get_device() with a GPU"] = attempt(tb.get_device)
+        results["get_device(prefer_cuda=False) with a GPU"] = attempt(tb.get_device, prefer_cuda=False)
+        torch.cuda.is_available = lambda: False  # type: ignore[assignment]
+        results["get_device() without a GPU"] = attempt(tb.get_device)
+    finally:
+        torch.cuda.is_available = original  # type: ignore[assignment]
+    # A torch.device or a device string are both fine; what matters is the kind of device chosen.
+    return {k: _device_type(v) for k, v in results.items()}
+
+
+def _device_type(value: Any) -> Any:
+    if isinstance(value, torch.device):
+        return value.type
+    if isinstance(value, str):
+        try:
+            return torch.device(value).type
+        except RuntimeError:
+            return value
+    return value
+
+
+def target_device() -> torch.device:
+    """The device that placement checks move things to: a real GPU when present, else 'meta' (a device
+    whose tensors carry no data, which exists on every machine)."""
+    return torch.device("cuda") if torch.cuda.is_available() else torch.device("meta")
+
+
+def probe_to_device(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    device = target_device()
+    moved = attempt(tb.to_device, torch.ones(2, 3), device)
+    return {
+        "to_device(t, device).device.type": moved.device.type if isinstance(moved, torch.Tensor) else moved,
+        "to_device(t, device).shape": tuple(moved.shape) if isinstance(moved, torch.Tensor) else None,
+        "expected device": device.type,
+    }
+
+
+def probe_squeeze(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    t = torch.arange(6.0).reshape(2, 3)
+    return {
+        "add_dimension(t, 0)": attempt(tb.add_dimension, t.clone(), 0),
+        "add_dimension(t, 1)": attempt(tb.add_dimension, t.clone(), 1),
+        "add_dimension(t, -1)": attempt(tb.add_dimension, t.clone(), -1),
+        "remove_size_one_dimensions(t of shape (1, 2, 1, 3))": attempt(tb.remove_size_one_dimensions, t.reshape(1, 2, 1, 3)),
+    }
+
+
+def probe_view_reshape(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    t = torch.arange(24.0).reshape(4, 6)  # contiguous
+    viewed = attempt(tb.view_as_rows, t, 3)
+    shares = bool(viewed.data_ptr() == t.data_ptr()) if isinstance(viewed, torch.Tensor) else None
+    transposed = torch.arange(24.0).reshape(4, 6).t()  # (6, 4), not contiguous
+    return {
+        "view_as_rows(t, 3)": viewed,
+        "view_as_rows(t, 3) shares memory with t": shares,
+        "reshape_as_rows(t, 8)": attempt(tb.reshape_as_rows, t, 8),
+        "reshape_as_rows(t.t(), 2) on a non-contiguous tensor": attempt(tb.reshape_as_rows, transposed, 2),
+        "view_as_rows(t.t(), 2) on a non-contiguous tensor": _error_type(attempt(tb.view_as_rows, transposed, 2)),
+    }
+
+
+def _error_type(value: Any) -> Any:
+    """Reduce an error to its type (messages differ between torch versions)."""
+    return f"raises {value.type}" if is_error(value) and not value.not_implemented else value
+
+
+def probe_cat_stack(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    a = torch.arange(6.0).reshape(2, 3)
+    b = torch.arange(6.0, 12.0).reshape(2, 3)
+    return {
+        "concatenate([a, b], dim=0)": attempt(tb.concatenate, [a, b], dim=0),
+        "concatenate([a, b], dim=1)": attempt(tb.concatenate, [a, b], dim=1),
+        "stack([a, b], dim=0)": attempt(tb.stack, [a, b], dim=0),
+        "stack([a, b], dim=2)": attempt(tb.stack, [a, b], dim=2),
+    }
+
+
+def probe_autograd(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    generator = torch.Generator().manual_seed(3)
+    x = torch.randn(8, 3, generator=generator)  # (N, D)
+    y = torch.randn(8, generator=generator)  # (N,)
+    w = torch.tensor([0.5, -1.0, 2.0])  # (D,)
+    result = attempt(tb.autograd_gradient, w, x, y)
+    out: dict[str, Any] = {"w after the call (must be unchanged)": w, "w.requires_grad after the call": w.requires_grad}
+    if isinstance(result, tuple) and len(result) == 2:
+        out["loss"], out["gradient"] = result
+    else:
+        out["autograd_gradient(w, x, y)"] = result if is_error(result) else f"a {type(result).__name__}, not a (loss, gradient) pair"
+    return out
+
+
+def _line_data() -> tuple[torch.Tensor, torch.Tensor]:
+    x = torch.linspace(-1.0, 1.0, 20)
+    y = 3.0 * x + 2.0 + 0.1 * torch.sin(7.0 * x)
+    return x, y
+
+
+def probe_mse(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    x, y = _line_data()
+    w, b = torch.tensor(0.5), torch.tensor(-0.25)
+    grads = attempt(tb.linear_mse_gradients, w, b, x, y)
+    out: dict[str, Any] = {"linear_mse_loss(w, b, x, y)": attempt(tb.linear_mse_loss, w, b, x, y)}
+    if isinstance(grads, tuple) and len(grads) == 2:
+        out["dL/dw"], out["dL/db"] = grads
+    else:
+        out["linear_mse_gradients(w, b, x, y)"] = grads if is_error(grads) else f"a {type(grads).__name__}, not a (dw, db) pair"
+    return out
+
+
+def probe_gradient_descent(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    x, y = _line_data()
+    result = attempt(tb.gradient_descent, x, y, lr=0.1, steps=60)
+    if is_error(result):
+        return {"gradient_descent(x, y, lr=0.1, steps=60)": result}
+    try:
+        return {"w": float(result.w), "b": float(result.b), "losses": [float(v) for v in result.losses]}
+    except (AttributeError, TypeError, ValueError) as exc:
+        return {"gradient_descent(x, y, lr=0.1, steps=60)": f"not a GDResult with w, b and losses ({exc})"}

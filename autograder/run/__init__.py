@@ -1,0 +1,10 @@
+"""Run untrusted student code in a child process and bring back plain data.
+
+`sandbox.run_probes` starts `python -m autograder.run.child`, which imports the student's module and
+runs probe functions (from `autograder.probes`) on it one at a time; each probe's result comes back as
+JSON plus an `.npz` file, read without unpickling anything.
+"""
+from autograder.run.limits import Limits
+from autograder.run.sandbox import ProbeOutcome, ProbeRequest, run_probes
+
+__all__ = ["Limits", "ProbeOutcome", "ProbeRequest", "run_probes"]
