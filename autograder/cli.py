@@ -29,7 +29,7 @@ def main() -> None:
 @click.option("--check", is_flag=True, help="Build into a temporary folder and fail if release/ or solutions/ differ.")
 def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Path | None, check: bool) -> None:
     """Build release/ (students) and solutions/ (answer key) from source/."""
-    from autograder.assign import build_all, diff_against_build
+    from autograder.assign import BuildError, build_all, diff_against_build
 
     root = repo_root()
     source_dir = source_dir or root / "source"
@@ -44,7 +44,11 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
             sys.exit(1)
         click.echo("release/ and solutions/ are up to date.")
         return
-    report = build_all(source_dir=source_dir, release_dir=release_dir, solutions_dir=solutions_dir)
+    try:
+        report = build_all(source_dir=source_dir, release_dir=release_dir, solutions_dir=solutions_dir)
+    except BuildError as exc:
+        click.echo(f"autograder assign: {exc}", err=True)
+        sys.exit(1)
     click.echo(str(report))
 
 

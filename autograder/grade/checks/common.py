@@ -12,6 +12,12 @@ def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: di
                 **options: Any) -> Verdict:
     """Full points when every value of the reference's result is matched; else the first difference,
     followed by the hint for that value when there is one."""
+    for key, got in student.items():  # what the probe reported instead of a value (the call raised, ...)
+        if key not in reference:
+            if isinstance(got, ErrorValue):
+                return error_verdict(key, got)
+            if isinstance(got, str):
+                return Verdict.failed(f"'{key}': {got}")
     for key, expected in reference.items():
         message = compare(key, student.get(key), expected, **options)
         if message:

@@ -1,0 +1,224 @@
+"""Checks of the assignment `image_classification` (module `classifier`), in report order."""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from autograder.grade.checks.common import compare_all, error_verdict, first_error
+from autograder.grade.registry import Verdict
+from autograder.grade.registry import check as _check
+from autograder.run.values import ErrorValue, TensorValue
+
+check = partial(_check, assignment="image_classification")
+
+FC_TARGET = 0.40  # CS231n's one-epoch targets on the test set
+CONV_TARGET = 0.45
+REFERENCE_MARGIN = 0.05  # the student's accuracy may trail the reference's by at most this much
+
+
+@check("transform", title="TODO 1 build_transform: pixels 0..255 -> [-1, 1]")
+def transform(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    got = student.get("build_transform()(image)")
+    if isinstance(got, TensorValue) and got.array.size and got.array.min() >= 0.0 and got.array.max() <= 1.0:
+        return Verdict.failed("'build_transform()(image)' has values in [0, 1], expected [-1, 1]: after ToTensor(), "
+                              "add Normalize(mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)).")
+    return compare_all(student, reference, rtol=1e-5, atol=1e-5, hints={
+        "build_transform()(image)": "Compose ToTensor() (HWC uint8 -> CHW float in [0, 1]) and Normalize(0.5, 0.5).",
+    })
+
+
+@check("unnormalize", title="TODO 2 unnormalize: back to [0, 1]")
+def unnormalize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "unnormalize(x)": "Invert Normalize: x * 0.5 + 0.5, then clamp to [0, 1].",
+        "x after unnormalize(x) (must be unchanged)": "Do not change the input in place (no mul_/add_/clamp_ on it).",
+    })
+
+
+@check("visualize", title="TODO 3 visualize: a figure of images with class names")
+def visualize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, atol=1e-4, hints={
+        "pixel values shown": "Show unnormalize(images): values back in [0, 1], each as (H, W, C) (permute(1, 2, 0)).",
+        "subplot titles": "Title each subplot with class_names[label].",
+        "number of subplots showing an image": "Draw each image on its own subplot (plt.subplots).",
+    })
+
+
+@check("fc_layers", title="TODO 4 TwoLayerFC: layers (fc1, fc2)")
+def fc_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "linear layers": "TwoLayerFC(input_size, hidden_size, num_classes) needs fc1: input_size -> hidden_size and "
+                         "fc2: hidden_size -> num_classes.",
+    })
+
+
+@check("fc_forward", title="TODO 4 TwoLayerFC: forward pass (flatten, fc1, ReLU, fc2)")
+def fc_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
+        "TwoLayerFC(3072, 50, 10)(x) for x of shape (4, 3, 32, 32)":
+            "With the same weights the scores differ: is the ReLU between fc1 and fc2, and is x flattened to (N, 3072)?",
+    })
+
+
+@check("fc_gradient_flow", title="TODO 4 TwoLayerFC: gradients reach every parameter")
+def fc_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference)
+
+
+@check("count_parameters", title="TODO 5 count_parameters")
+def count_parameters(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "count_parameters(...) with the last bias frozen": "Count only parameters with requires_grad.",
+        "count_parameters(Linear(7, 5), ReLU, Linear(5, 3))": "Sum p.numel() over model.parameters().",
+    })
+
+
+@check("conv_layers", title="TODO 8 ThreeLayerConvNet: layers (5x5 pad 2, 3x3 pad 1, FC)")
+def conv_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "convolution layers": "conv1: in_channel -> channel_1, 5x5, padding 2; conv2: channel_1 -> channel_2, 3x3, padding 1.",
+        "linear layers": "The FC layer maps channel_2 * 32 * 32 features to num_classes.",
+    })
+
+
+@check("conv_forward", title="TODO 8 ThreeLayerConvNet: forward pass")
+def conv_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
+        "ThreeLayerConvNet(3, 8, 6, 10)(x) for x of shape (4, 3, 32, 32)":
+            "With the same weights the scores differ: conv1 -> ReLU -> conv2 -> ReLU -> flatten -> fc.",
+    })
+
+
+@check("conv_gradient_flow", title="TODO 8 ThreeLayerConvNet: gradients reach every parameter")
+def conv_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference)
+
+
+@check("train_updates", title="TODO 6 train: the 7 steps update the weights like the reference", probe="train")
+def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    wanted = {k: reference[k] for k in ("forward passes (one per batch)", "parameters after train()") if k in reference}
+    return compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
+        "parameters after train()": "From the same weights and batches the result differs. In each step: "
+                                    "optimizer.zero_grad(), forward, F.cross_entropy(scores, labels), loss.backward(), "
+                                    "optimizer.step() — in this order.",
+        "forward passes (one per batch)": "Call the model once per batch of the loader.",
+    })
+
+
+@check("train_mode", title="TODO 6 train: the model is in training mode", probe="train")
+def train_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    error = first_error(student)
+    if error is not None:
+        return error_verdict("train(...)", error)
+    key = "model in training mode during train()"
+    return compare_all({key: student.get(key)}, {key: reference[key]}, hints={key: "Call model.train() before the loop."})
+
+
+@check("train_device", title="TODO 6 train: batches moved to `device`")
+def train_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "images moved to device": "Step 2: images = images.to(device).",
+        "labels moved to device": "Step 2: labels = labels.to(device).",
+    })
+
+
+@check("evaluate_mode", title="TODO 7 evaluate: eval mode, no autograd graph", probe="evaluate")
+def evaluate_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    keys = ("model.training during evaluate()", "autograd enabled during evaluate()")
+    error = first_error(student)
+    if student.get(keys[0]) is None and error is not None:
+        return error_verdict("evaluate(...)", error)
+    return compare_all({k: student.get(k) for k in keys}, {k: reference[k] for k in keys}, hints={
+        keys[0]: "Call model.eval() before evaluating.",
+        keys[1]: "Evaluate inside `with torch.no_grad():` (or decorate with @torch.no_grad()).",
+    })
+
+
+@check("evaluate_accuracy", title="TODO 7 evaluate: top-1 accuracy", probe="evaluate")
+def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    keys = [k for k in reference if k.startswith("accuracy") or k.startswith("evaluate(")]
+    return compare_all({k: student.get(k) for k in keys if k in student or k in reference},
+                       {k: reference[k] for k in keys}, rtol=1e-6, atol=1e-9, hints={
+        "accuracy from evaluate(..., mode='test')": "Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
+                                                    "answers divided by the number of samples (not of batches).",
+    })
+
+
+@check("evaluate_loss", title="TODO 7 evaluate: the loss in 'val' mode", probe="evaluate")
+def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    keys = [k for k in reference if k.startswith("loss")]
+    error = first_error(student)
+    if any(student.get(k) is None and reference[k] is not None for k in keys) and error is not None:
+        return error_verdict("evaluate(...)", error)
+    return compare_all({k: student.get(k) for k in keys}, {k: reference[k] for k in keys}, rtol=1e-5, atol=1e-6, hints={
+        "loss from evaluate(..., mode='val')": "In 'val' mode, add F.cross_entropy(scores, labels, reduction='sum') "
+                                               "per batch and divide by the number of samples.",
+        "loss from evaluate(..., mode='test')": "In 'test' mode the loss is None.",
+    })
+
+
+@check("evaluate_device", title="TODO 7 evaluate: batches moved to `device`")
+def evaluate_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={"images moved to device": "Step 1: images = images.to(device)."})
+
+
+def _run_items(values: dict[str, Any], *, device: bool) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if ("model device during train()" in k) == device}
+
+
+@check("run_pipeline", title="TODO 9 run: transform, loaders, model, SGD, train then evaluate", probe="run")
+def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(_run_items(student, device=False), _run_items(reference, device=False), hints={
+        "run(model='conv', epochs=2): calls in order": "Each epoch: train() then evaluate(mode='val'); after the epochs "
+                                                       "evaluate(mode='test') once.",
+        "run(model='conv', epochs=2): optimizer": "Step 6 uses optim.SGD.",
+        "run(model='conv', epochs=2): learning rate": "Pass lr=config.learning_rate to SGD.",
+        "run(model='conv', epochs=2): momentum": "Pass momentum=config.momentum to SGD.",
+        "run(model='conv', epochs=2): model": "config.model 'conv' means ThreeLayerConvNet.",
+        "run(model='fc', epochs=1): model": "config.model 'fc' means TwoLayerFC.",
+    })
+
+
+@check("run_device", title="TODO 9 run: the model moved to the device (step 5)", probe="run")
+def run_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    error = first_error(student)
+    items = _run_items(student, device=True)
+    if not items and error is not None:
+        return error_verdict("run(config)", error)
+    return compare_all(items, _run_items(reference, device=True), hints={
+        "run(model='conv', epochs=2): model device during train()": "Step 5: model = model.to(device).",
+        "run(model='fc', epochs=1): model device during train()": "Step 5: model = model.to(device).",
+    })
+
+
+def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.ndarray, *, model: str,
+              target: float) -> Verdict:
+    error = first_error(student)
+    if error is not None:
+        return error_verdict(f"training {model}", error)
+    got, expected = student.get("predictions"), reference.get("predictions")
+    if not isinstance(got, TensorValue) or got.shape != (len(labels),):
+        return Verdict.failed(f"'{model} predictions' could not be made: got {got!r}")
+    accuracy = float(np.mean(got.array == labels))
+    reference_accuracy = float(np.mean(expected.array == labels))
+    summary = (f"{model} trained by your train() for one epoch: test accuracy {100 * accuracy:.2f}% "
+               f"(target above {100 * target:.0f}%, reference {100 * reference_accuracy:.2f}%)")
+    if accuracy <= target:
+        return Verdict.failed(f"{summary}: below the target")
+    if accuracy < reference_accuracy - REFERENCE_MARGIN:
+        return Verdict.failed(f"{summary}: more than {100 * REFERENCE_MARGIN:.0f} points below the reference")
+    return Verdict.passed(summary)
+
+
+@check("fc_accuracy", title="Minimum CIFAR-10 accuracy: TwoLayerFC, one epoch (> 40%)", timeout="train",
+       needs_data=True)
+def fc_accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.ndarray) -> Verdict:
+    return _accuracy(student, reference, labels, model="TwoLayerFC", target=FC_TARGET)
+
+
+@check("conv_accuracy", title="Minimum CIFAR-10 accuracy: ThreeLayerConvNet, one epoch (> 45%)", timeout="train",
+       needs_data=True)
+def conv_accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.ndarray) -> Verdict:
+    return _accuracy(student, reference, labels, model="ThreeLayerConvNet", target=CONV_TARGET)

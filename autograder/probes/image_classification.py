@@ -1,0 +1,450 @@
+"""Probes for `image_classification` (module `classifier`).
+
+Models whose layout is the student's (TwoLayerFC, ThreeLayerConvNet) get the same deterministic weights
+as the reference: each parameter is filled from a generator seeded by its shape (and by how many
+parameters of that shape came before it), so differently written but equivalent models compare equal.
+train() and evaluate() are probed with the grader's own small model, so a mistake in a model does not
+cost the points of the loop checks.
+"""
+from __future__ import annotations
+
+import zlib
+from typing import Any, Callable
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, TensorDataset
+
+from autograder.probes.common import StopProbe, attempt, is_error
+
+MODULE = "classifier"
+CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+NUM_TRAIN = 49_000
+
+# The training budget of the accuracy checks (CS231n Part III settings): one epoch, batch 64, SGD.
+FC_SETTINGS = {"hidden_size": 4000, "lr": 1e-2, "momentum": 0.0}
+CONV_SETTINGS = {"channel_1": 32, "channel_2": 16, "lr": 3e-3, "momentum": 0.0}
+BATCH_SIZE = 64
+
+
+def target_device() -> torch.device:
+    """A real GPU when present, else 'meta': a device (with no data) that exists on every machine, so that
+    code that forgets `.to(device)` is caught on a CPU-only grader too."""
+    return torch.device("cuda") if torch.cuda.is_available() else torch.device("meta")
+
+
+def fill_parameters(model: nn.Module, *, seed: int = 1234) -> None:
+    """Give `model` deterministic weights that depend only on the parameters' shapes."""
+    seen: dict[tuple[int, ...], int] = {}
+    with torch.no_grad():
+        for parameter in model.parameters():
+            shape = tuple(parameter.shape)
+            occurrence = seen.get(shape, 0)
+            seen[shape] = occurrence + 1
+            generator = torch.Generator().manual_seed(seed + zlib.crc32(repr((shape, occurrence)).encode()))
+            fan_in = int(np.prod(shape[1:])) if len(shape) > 1 else 16
+            bound = 1.0 / np.sqrt(fan_in)
+            values = (torch.rand(shape, generator=generator) * 2 - 1) * bound
+            parameter.copy_(values.to(parameter.device, parameter.dtype))
+
+
+def _images(n: int, *, seed: int, size: int = 32) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    return (torch.rand(n, 3, size, size, generator=generator) * 2 - 1)  # (N, 3, H, W) in [-1, 1]
+
+
+def _layers(model: nn.Module) -> dict[str, Any]:
+    """The student's conv and linear layers, in registration order, with normalized settings."""
+    convs, linears = [], []
+    for module in model.modules():
+        if isinstance(module, nn.Conv2d):
+            kernel = tuple(module.kernel_size)
+            padding = module.padding
+            if isinstance(padding, str):
+                padding = tuple((k - 1) // 2 for k in kernel) if padding == "same" else (0, 0)
+            convs.append({"in_channels": module.in_channels, "out_channels": module.out_channels,
+                          "kernel_size": list(kernel), "padding": list(padding), "stride": list(module.stride)})
+        elif isinstance(module, nn.Linear):
+            linears.append({"in_features": module.in_features, "out_features": module.out_features})
+    return {"convolution layers": convs, "linear layers": linears}
+
+
+def _grad_status(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, Any]:
+    model.zero_grad(set_to_none=True)
+    loss = F.cross_entropy(model(x), y)
+    loss.backward()
+    status: dict[str, Any] = {}
+    seen: dict[tuple[int, ...], int] = {}
+    for parameter in model.parameters():
+        shape = tuple(parameter.shape)
+        seen[shape] = seen.get(shape, 0) + 1
+        key = f"parameter of shape {shape}" + (f" #{seen[shape]}" if seen[shape] > 1 else "")
+        grad = parameter.grad
+        if grad is None:
+            status[key] = "no gradient"
+        elif not torch.isfinite(grad).all():
+            status[key] = "non-finite gradient"
+        elif float(grad.abs().sum()) == 0.0:
+            status[key] = "zero gradient"
+        else:
+            status[key] = "finite, non-zero gradient"
+    return status
+
+
+# --- data transformation and visualization ---------------------------------------------------------
+
+def probe_transform(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    rng = np.random.default_rng(5)
+    image = rng.integers(0, 256, size=(32, 32, 3), dtype=np.uint8)  # (H, W, C) uint8
+    image[0, 0] = 0
+    image[0, 1] = 255
+    transform = attempt(clf.build_transform)
+    if is_error(transform):
+        return {"build_transform()": transform}
+    out = attempt(transform, image)
+    return {"build_transform()(image)": out}
+
+
+def probe_unnormalize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    x = torch.linspace(-1.2, 1.2, 2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
+    out = attempt(clf.unnormalize, x)
+    return {"unnormalize(x)": out, "x after unnormalize(x) (must be unchanged)": x}
+
+
+def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    images = _images(6, seed=11)
+    labels = torch.tensor([3, 0, 9, 5, 1, 7])
+    figure = attempt(clf.visualize, images, labels, CLASSES, ncols=4)
+    if is_error(figure):
+        return {"visualize(images, labels, CLASSES, ncols=4)": figure}
+    if not isinstance(figure, Figure):
+        plt.close("all")
+        return {"visualize(...) returns a matplotlib Figure": f"returned {type(figure).__name__}"}
+    shown = [ax for ax in figure.axes if ax.images]
+    result: dict[str, Any] = {
+        "visualize(...) returns a matplotlib Figure": "yes",
+        "number of subplots showing an image": len(shown),
+        "subplot titles": [ax.get_title() for ax in shown],
+    }
+    if shown:
+        arrays = []
+        for ax in shown:
+            data = np.asarray(ax.images[0].get_array(), dtype=np.float64)
+            arrays.append(data)
+        if all(a.shape == arrays[0].shape for a in arrays):
+            result["pixel values shown"] = np.stack(arrays).astype(np.float32)
+    plt.close("all")
+    return result
+
+
+# --- models --------------------------------------------------------------------------------------------
+
+def _model_probe(make: Callable[[], nn.Module], call: str) -> dict[str, Any]:
+    torch.manual_seed(0)
+    model = attempt(make)
+    if is_error(model):
+        return {call: model}
+    if not isinstance(model, nn.Module):
+        return {call: f"not an nn.Module but {type(model).__name__}"}
+    fill_parameters(model)
+    x = _images(4, seed=21)
+    out = attempt(model, x)
+    return {"model": model, "call": call, "out": out}
+
+
+def probe_fc_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    model = attempt(clf.TwoLayerFC, 3 * 32 * 32, 50, 10)
+    if is_error(model):
+        return {"TwoLayerFC(3072, 50, 10)": model}
+    return _layers(model)
+
+
+def probe_fc_forward(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    probe = _model_probe(lambda: clf.TwoLayerFC(3 * 32 * 32, 50, 10), "TwoLayerFC(3072, 50, 10)")
+    if "out" not in probe:
+        return probe
+    return {"TwoLayerFC(3072, 50, 10)(x) for x of shape (4, 3, 32, 32)": probe["out"]}
+
+
+def probe_fc_gradient_flow(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    probe = _model_probe(lambda: clf.TwoLayerFC(3 * 32 * 32, 50, 10), "TwoLayerFC(3072, 50, 10)")
+    if "out" not in probe:
+        return probe
+    status = attempt(_grad_status, probe["model"], _images(4, seed=21), torch.tensor([1, 2, 3, 4]))
+    return status if isinstance(status, dict) else {"backward pass": status}
+
+
+def probe_count_parameters(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(7, 5), nn.ReLU(), nn.Linear(5, 3))
+    all_trainable = attempt(clf.count_parameters, model)
+    model[2].bias.requires_grad_(False)  # a frozen parameter is not trainable
+    return {"count_parameters(Linear(7, 5), ReLU, Linear(5, 3))": all_trainable,
+            "count_parameters(...) with the last bias frozen": attempt(clf.count_parameters, model)}
+
+
+def probe_conv_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    model = attempt(clf.ThreeLayerConvNet, 3, 8, 6, 10)
+    if is_error(model):
+        return {"ThreeLayerConvNet(3, 8, 6, 10)": model}
+    return _layers(model)
+
+
+def probe_conv_forward(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    probe = _model_probe(lambda: clf.ThreeLayerConvNet(3, 8, 6, 10), "ThreeLayerConvNet(3, 8, 6, 10)")
+    if "out" not in probe:
+        return probe
+    return {"ThreeLayerConvNet(3, 8, 6, 10)(x) for x of shape (4, 3, 32, 32)": probe["out"]}
+
+
+def probe_conv_gradient_flow(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    probe = _model_probe(lambda: clf.ThreeLayerConvNet(3, 8, 6, 10), "ThreeLayerConvNet(3, 8, 6, 10)")
+    if "out" not in probe:
+        return probe
+    status = attempt(_grad_status, probe["model"], _images(4, seed=21), torch.tensor([1, 2, 3, 4]))
+    return status if isinstance(status, dict) else {"backward pass": status}
+
+
+# --- train() and evaluate() with the grader's own model ------------------------------------------------
+
+def _grader_model() -> nn.Module:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 16), nn.ReLU(), nn.Linear(16, 10))
+    fill_parameters(model, seed=77)
+    return model
+
+
+def _loader(n: int, *, batch_size: int, seed: int, labels_from: nn.Module | None = None) -> DataLoader:
+    x = _images(n, seed=seed)
+    generator = torch.Generator().manual_seed(seed + 1)
+    y = torch.randint(0, 10, (n,), generator=generator)
+    if labels_from is not None:  # most labels agree with the model, so accuracy is neither 0 nor 1
+        with torch.no_grad():
+            predicted = labels_from(x).argmax(dim=1)
+        agree = torch.rand(n, generator=generator) < 0.6
+        y = torch.where(agree, predicted, y)
+    return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=False)
+
+
+def _forward_recorder(model: nn.Module, record: dict[str, Any], *, stop: bool) -> None:
+    def hook(module: nn.Module, args: tuple[Any, ...]) -> None:
+        record.setdefault("forward calls", 0)
+        record["forward calls"] += 1
+        if "first input" not in record:
+            first = args[0] if args else None
+            record["first input"] = first.device.type if isinstance(first, torch.Tensor) else type(first).__name__
+            record["training"] = module.training
+            record["grad enabled"] = torch.is_grad_enabled()
+        if stop:
+            raise StopProbe
+
+    model.register_forward_pre_hook(hook)
+
+
+def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    model = _grader_model()
+    model.eval()  # train() must switch it to training mode
+    loader = _loader(44, batch_size=8, seed=31)  # 6 batches, the last of 4
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    record: dict[str, Any] = {}
+    _forward_recorder(model, record, stop=False)
+    returned = attempt(clf.train, model, loader, optimizer, torch.device("cpu"), epoch=1, print_every=0)
+    if is_error(returned):
+        return {"train(model, loader, optimizer, 'cpu')": returned}
+    return {
+        "forward passes (one per batch)": record.get("forward calls", 0),
+        "model in training mode during train()": bool(record.get("training", False)),
+        "parameters after train()": [p.detach().clone() for p in model.parameters()],
+        "returned loss is a number": isinstance(returned, (int, float)) or
+                                     (isinstance(returned, torch.Tensor) and returned.numel() == 1),
+    }
+
+
+def _patched_cross_entropy(record: dict[str, Any]) -> Callable[..., Any]:
+    original = F.cross_entropy
+
+    def cross_entropy(input: torch.Tensor, target: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        record["labels"] = target.device.type if isinstance(target, torch.Tensor) else type(target).__name__
+        raise StopProbe
+
+    cross_entropy.original = original  # type: ignore[attr-defined]
+    return cross_entropy
+
+
+def _device_probe(run: Callable[[nn.Module, DataLoader, torch.device], Any], *, stop_at_forward: bool) -> dict[str, Any]:
+    device = target_device()
+    model = _grader_model().to(device)
+    loader = _loader(16, batch_size=8, seed=41)  # batches on the CPU
+    record: dict[str, Any] = {}
+    _forward_recorder(model, record, stop=stop_at_forward)
+    original = F.cross_entropy
+    F.cross_entropy = _patched_cross_entropy(record)  # type: ignore[assignment]
+    try:
+        outcome = attempt(run, model, loader, device)
+    except StopProbe:
+        outcome = None
+    finally:
+        F.cross_entropy = original  # type: ignore[assignment]
+    if "first input" not in record:
+        if is_error(outcome):
+            return {"images moved to device": outcome}
+        return {"images moved to device": "the model was never called"}
+    result = {"images moved to device": record["first input"] == device.type}
+    if "labels" in record:
+        result["labels moved to device"] = record["labels"] == device.type
+    elif is_error(outcome) and "device" in outcome.message.lower() and "meta tensors" not in outcome.message:
+        result["labels moved to device"] = False
+    else:
+        result["labels moved to device"] = True  # not observable here (own loss function); not held against it
+    return result
+
+
+def probe_train_device(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    def run(model: nn.Module, loader: DataLoader, device: torch.device) -> Any:
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+        return clf.train(model, loader, optimizer, device, epoch=1, print_every=0)
+
+    return _device_probe(run, stop_at_forward=False)
+
+
+def probe_evaluate_device(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    def run(model: nn.Module, loader: DataLoader, device: torch.device) -> Any:
+        return clf.evaluate(model, loader, device, mode="test")
+
+    result = _device_probe(run, stop_at_forward=True)
+    result.pop("labels moved to device", None)  # evaluate stops at the first forward pass
+    return result
+
+
+def probe_evaluate(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    model = _grader_model()
+    model.train()  # evaluate() must switch it to eval mode
+    loader = _loader(50, batch_size=16, seed=51, labels_from=model)  # 4 batches, the last of 2
+    record: dict[str, Any] = {}
+    _forward_recorder(model, record, stop=False)
+    test = attempt(clf.evaluate, model, loader, torch.device("cpu"), mode="test")
+    mode_record = dict(record)
+    val = attempt(clf.evaluate, model, loader, torch.device("cpu"), mode="val")
+    result: dict[str, Any] = {
+        "model.training during evaluate()": mode_record.get("training"),
+        "autograd enabled during evaluate()": mode_record.get("grad enabled"),
+    }
+    for mode, value in (("test", test), ("val", val)):
+        if is_error(value):
+            result[f"evaluate(..., mode='{mode}')"] = value
+        elif not (isinstance(value, tuple) and len(value) == 2):
+            result[f"evaluate(..., mode='{mode}')"] = f"returned {type(value).__name__}, not (accuracy, loss)"
+        else:
+            accuracy, loss = value
+            result[f"accuracy from evaluate(..., mode='{mode}')"] = float(accuracy) if isinstance(accuracy, (int, float, torch.Tensor)) else accuracy
+            result[f"loss from evaluate(..., mode='{mode}')"] = float(loss) if isinstance(loss, (int, float, torch.Tensor)) else loss
+    return result
+
+
+# --- run(): the 7 steps, with the data, train() and evaluate() replaced by recorders --------------------
+
+def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    device = target_device()
+    results: dict[str, Any] = {}
+    for model_kind, epochs in (("conv", 2), ("fc", 1)):
+        calls: list[str] = []
+        seen: dict[str, Any] = {}
+        loaders = (["train-batches"], ["val-batches"], ["test-batches"])
+
+        def get_loaders(transform: Any, **kwargs: Any) -> tuple[Any, Any, Any]:
+            calls.append("get_loaders")
+            seen["get_loaders options"] = {k: kwargs.get(k) for k in ("batch_size", "limit")}
+            seen["transform given to get_loaders is callable"] = callable(transform)
+            return loaders
+
+        def train(model: nn.Module, loader: Any, optimizer: Any, device_: Any, **kwargs: Any) -> float:
+            calls.append("train")
+            parameters = list(model.parameters())
+            seen["model"] = type(model).__name__
+            seen["model device during train()"] = parameters[0].device.type if parameters else "no parameters"
+            seen["optimizer"] = type(optimizer).__name__
+            group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
+            seen["learning rate"] = float(group.get("lr", float("nan")))
+            seen["momentum"] = float(group.get("momentum", float("nan")))
+            seen["train() gets the training loader"] = loader is loaders[0]
+            return 1.5
+
+        def evaluate(model: nn.Module, loader: Any, device_: Any, *, mode: str = "val") -> tuple[float, Any]:
+            calls.append(f"evaluate:{mode}")
+            seen[f"evaluate(mode='{mode}') gets the {mode} loader"] = loader is (loaders[1] if mode == "val" else loaders[2])
+            return (0.25, 0.5) if mode == "val" else (0.75, None)
+
+        originals = {name: getattr(clf, name, None) for name in ("get_loaders", "train", "evaluate")}
+        try:
+            clf.get_loaders, clf.train, clf.evaluate = get_loaders, train, evaluate
+            config = clf.TrainConfig(model=model_kind, epochs=epochs, batch_size=4, hidden_size=20, channel_1=4,
+                                     channel_2=3, learning_rate=0.0123, momentum=0.5, device=device.type, limit=8,
+                                     print_every=0)
+            returned = attempt(clf.run, config)
+        finally:
+            for name, value in originals.items():
+                setattr(clf, name, value)
+        prefix = f"run(model='{model_kind}', epochs={epochs}): "
+        if is_error(returned):
+            results[prefix + "result"] = returned
+            continue
+        results[prefix + "calls in order"] = calls
+        for key, value in sorted(seen.items()):
+            results[prefix + key] = value
+        results[prefix + "test_accuracy returned"] = getattr(returned, "test_accuracy", None)
+        results[prefix + "history entries"] = len(getattr(returned, "history", []) or [])
+    return results
+
+
+# --- minimum accuracy: the student's model trained by the student's train() --------------------------
+
+def _cifar_tensors(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    from pathlib import Path
+
+    folder = Path(ctx["data_dir"])
+    train_images = np.load(folder / "train_images.npy")[:NUM_TRAIN]  # (49000, 32, 32, 3) uint8
+    train_labels = np.load(folder / "train_labels.npy")[:NUM_TRAIN]
+    test_images = np.load(folder / "test_images.npy")  # (10000, 32, 32, 3); the labels stay with the grader
+
+    def normalize(images: np.ndarray) -> torch.Tensor:  # the reference transform, batched: [0, 255] -> [-1, 1]
+        return torch.from_numpy(images).permute(0, 3, 1, 2).float().div(255.0).sub(0.5).div(0.5)  # (N, 3, 32, 32)
+
+    return normalize(train_images), torch.from_numpy(train_labels).long(), normalize(test_images)
+
+
+def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module], settings: dict[str, float]) -> dict[str, Any]:
+    x_train, y_train, x_test = _cifar_tensors(ctx)
+    generator = torch.Generator().manual_seed(0)
+    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=BATCH_SIZE, shuffle=True, generator=generator)
+    torch.manual_seed(0)
+    model = attempt(make)
+    if is_error(model):
+        return {"model": model}
+    optimizer = torch.optim.SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"])
+    trained = attempt(clf.train, model, loader, optimizer, torch.device("cpu"), epoch=1, print_every=0)
+    if is_error(trained):
+        return {"train()": trained}
+    model.eval()
+    predictions = []
+    with torch.no_grad():
+        for start in range(0, len(x_test), 500):
+            scores = model(x_test[start:start + 500])  # (500, 10)
+            predictions.append(scores.argmax(dim=1))
+    return {"predictions": torch.cat(predictions).to(torch.int64)}
+
+
+def probe_fc_accuracy(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    return _accuracy_probe(clf, ctx, lambda: clf.TwoLayerFC(3 * 32 * 32, FC_SETTINGS["hidden_size"], 10), FC_SETTINGS)
+
+
+def probe_conv_accuracy(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    return _accuracy_probe(clf, ctx, lambda: clf.ThreeLayerConvNet(3, CONV_SETTINGS["channel_1"], CONV_SETTINGS["channel_2"], 10),
+                           CONV_SETTINGS)

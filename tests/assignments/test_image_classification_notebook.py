@@ -1,0 +1,156 @@
+"""The source notebook source/image_classification/image_classification.ipynb: nbgrader metadata, layout, and
+a full top-to-bottom run (quick mode) against the source modules beside it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+SOURCE_DIR = Path(__file__).resolve().parents[2] / "source" / "image_classification"
+NOTEBOOK = SOURCE_DIR / "image_classification.ipynb"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+TOTAL_POINTS = 30
+
+
+@pytest.fixture(scope="module")
+def nb() -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def _nbgrader(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def _grade_cells(nb) -> list:
+    return [c for c in nb.cells if _nbgrader(c).get("grade")]
+
+
+def test_notebook_is_valid_nbformat_4(nb):
+    assert nb.nbformat == 4
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+def test_nbgrader_metadata_validates(nb):
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    MetadataValidator().validate_nb(nb)
+    for cell in nb.cells:
+        meta = _nbgrader(cell)
+        if meta:
+            assert meta["schema_version"] == 3
+
+
+def test_grade_ids_and_cell_ids_are_unique(nb):
+    grade_ids = [_nbgrader(c)["grade_id"] for c in nb.cells if _nbgrader(c)]
+    assert len(grade_ids) == len(set(grade_ids))
+    cell_ids = [c.id for c in nb.cells]
+    assert len(cell_ids) == len(set(cell_ids))
+    assert all(re.fullmatch(r"[a-z0-9-]+", cid) for cid in cell_ids), cell_ids  # readable, not random
+
+
+def test_outputs_are_empty(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.id
+
+
+def test_grade_cells_are_locked_with_visible_then_hidden_tests(nb):
+    cells = _grade_cells(nb)
+    assert sum(_nbgrader(c)["points"] for c in cells) == TOTAL_POINTS
+    for cell in cells:
+        meta = _nbgrader(cell)
+        assert cell.cell_type == "code"
+        assert meta["locked"] and not meta["solution"] and not meta["task"] and meta["points"] > 0
+        source = cell.source
+        assert source.count("### BEGIN HIDDEN TESTS") == 1 and source.count("### END HIDDEN TESTS") == 1
+        visible, hidden = source.split("### BEGIN HIDDEN TESTS")
+        assert "assert" in visible and "assert" in hidden.split("### END HIDDEN TESTS")[0], meta["grade_id"]
+        assert source.rstrip().endswith("### END HIDDEN TESTS")
+        assert visible.startswith("# 채점 / graded"), meta["grade_id"]
+    assert {_nbgrader(c)["grade_id"] for c in cells} == {
+        "test_transform_range", "test_unnormalize_range", "test_visualize", "test_two_layer_fc",
+        "test_count_parameters", "test_train", "test_evaluate", "test_run_fc", "test_three_layer_convnet",
+        "test_run_conv",
+    }
+
+
+def test_markdown_cells_are_locked_korean_first(nb):
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        meta = _nbgrader(cell)
+        assert meta.get("locked") and meta.get("grade_id") and not meta.get("grade"), cell.id
+        lines = [line for line in cell.source.splitlines() if line.strip()]
+        assert HANGUL.search(lines[0]), f"{cell.id}: Korean first"
+        english = [line for line in lines[1:] if not HANGUL.search(line)
+                   and re.search(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}", line)]
+        assert english, f"{cell.id}: an English part follows"
+        assert not HANGUL.search(lines[-1]), f"{cell.id}: English last"
+
+
+def test_setup_and_quick_run_cells(nb):
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    setup = code[0].source
+    for line in ("%load_ext autoreload", "%autoreload 2", "import classifier as clf", "from cifar10 import",
+                 "%matplotlib inline"):
+        assert line in setup, line
+    assert re.search(r"from cifar10 import .*\bCLASSES\b", setup)
+    params = code[1].source
+    assert 'QUICK = os.environ.get("COURSE_QUICK_RUN") == "1"' in params
+    assert "LIMIT = 512 if QUICK else None" in params
+    configs = [c.source for c in code if "clf.TrainConfig(" in c.source and not _nbgrader(c)]
+    assert len(configs) == 2 and all("limit=LIMIT" in s for s in configs)
+    assert 'model="fc"' in configs[0] and 'model="conv"' in configs[1] and "learning_rate=3e-3" in configs[1]
+
+
+def test_sections_follow_the_seed_order(nb):
+    text = "\n".join(c.source for c in nb.cells)
+    anchors = ["build_transform", "clf.visualize(", "clf.TwoLayerFC(", "train()", "evaluate()", "clf.run(fc_config)",
+               "clf.ThreeLayerConvNet(", "clf.run(conv_config)", "## 정리"]
+    positions = [text.index(a) for a in anchors]
+    assert positions == sorted(positions)
+
+
+def _cache_dir(tmp_path_factory) -> str:
+    """$CIFAR10_CACHE when set, else one cache folder shared by this session's workers."""
+    return os.environ.get("CIFAR10_CACHE") or str(tmp_path_factory.getbasetemp().parent / "cifar10-cache")
+
+
+@pytest.mark.slow
+def test_notebook_runs_top_to_bottom_in_quick_mode(tmp_path, tmp_path_factory, cifar10_root, monkeypatch):
+    from nbclient import NotebookClient
+
+    work = tmp_path / "image_classification"
+    work.mkdir()
+    for name in ("image_classification.ipynb", "classifier.py", "cifar10.py"):
+        shutil.copy2(SOURCE_DIR / name, work / name)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("COURSE_QUICK_RUN", "1")
+    monkeypatch.setenv("CIFAR10_ROOT", str(cifar10_root))
+    monkeypatch.setenv("CIFAR10_CACHE", _cache_dir(tmp_path_factory))
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    monkeypatch.chdir(work)
+
+    nb = nbformat.read(work / "image_classification.ipynb", as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}})
+    client.execute()  # raises CellExecutionError on the first failing cell
+
+    outputs = {cell.id: cell.outputs for cell in nb.cells if cell.cell_type == "code"}
+    for cell_id, cell_outputs in outputs.items():
+        assert not [o for o in cell_outputs if o.output_type == "error"], cell_id
+
+    def text(cell_id: str) -> str:
+        return "".join(o.get("text", "") for o in outputs[cell_id] if o.output_type == "stream")
+
+    assert "QUICK = True, LIMIT = 512" in text("params")
+    assert "train 512 val 512 test 512" in text("data-demo")
+    assert any("image/png" in o.get("data", {}) for o in outputs["visualize-demo"]), "visualize() showed a figure"
+    assert "TwoLayerFC test accuracy" in text("run-fc") and "ThreeLayerConvNet test accuracy" in text("run-conv")
+    assert "TwoLayerFC" in text("summary") and "ThreeLayerConvNet" in text("summary")
+    assert not (work / "cifar10-cache").exists() and not any(work.glob("*.npz")), "no cache inside the folder"
