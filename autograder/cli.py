@@ -61,6 +61,8 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
 @click.option("--data-dir", default=None, help="Folder holding CIFAR-10 (default: $CIFAR10_ROOT, then the cache).")
 @click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None,
               help="The answer key (default: the repository's solutions/).")
+@click.option("--skip", multiple=True, metavar="CHECK",
+              help="Leave out a check (repeatable), e.g. --skip fc_accuracy --skip conv_accuracy.")
 @click.option("--no-cache", is_flag=True, help="Recompute the answer key's results instead of reusing them.")
 @click.option("--check-seconds", type=float, default=DEFAULTS.check_seconds, show_default=True,
               help="Wall time of one check.")
@@ -77,7 +79,7 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
 @click.option("--threads", type=int, default=DEFAULTS.threads, show_default=True,
               help="torch threads in student code (fixed, so scores repeat).")
 def grade(submission: Path, assignment: str | None, results_path: Path | None, data_dir: str | None,
-          solutions_dir: Path | None, no_cache: bool, check_seconds: float, train_seconds: float,
+          solutions_dir: Path | None, skip: tuple[str, ...], no_cache: bool, check_seconds: float, train_seconds: float,
           total_seconds: float, memory_mib: int, processes: int, output_bytes: int, threads: int) -> None:
     """Grade SUBMISSION (a folder with release/'s layout, or one assignment's folder)."""
     from autograder.grade import GradingError, grade_submission
@@ -86,7 +88,8 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, d
                     memory_mib=memory_mib, processes=processes, output_bytes=output_bytes, threads=threads)
     try:
         report = grade_submission(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
-                                  data_dir=data_dir, limits=limits, use_cache=not no_cache)
+                                  data_dir=data_dir, limits=limits, use_cache=not no_cache,
+                                  skip=skip)
     except GradingError as exc:
         click.echo(f"autograder: could not grade: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -92,8 +92,10 @@ def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     tensor = attempt(tb.numpy_to_tensor, array)
     shares = None
     if isinstance(tensor, torch.Tensor):
+        converted_first = tensor.clone()
         array[0, 0] = 100.0  # a tensor that shares memory sees the change
         shares = bool(tensor.reshape(-1)[0].item() == 100.0)
+        tensor = converted_first
     grad_tensor = torch.arange(4, dtype=torch.float32).requires_grad_(True)
     converted = attempt(tb.tensor_to_numpy, grad_tensor * 2)
     return {
