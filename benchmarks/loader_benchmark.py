@@ -82,20 +82,24 @@ def _jpeg_train_folder(data_dir: Path, scratch: Path) -> Path | None:
     return scratch / "cifar10-jpeg" / "train"
 
 
-def _time_pass(loader: DataLoader) -> tuple[float, int]:
-    start = time.perf_counter()
-    count = 0
-    for images, labels in loader:
-        count += len(labels)
-    return time.perf_counter() - start, count
+def _report(label: str, wall: float, cpu: float) -> None:
+    print(f"  {label:<66s} {wall:7.2f} s  (CPU {cpu:6.2f} s)", flush=True)
 
 
 def _timed(label: str, function: Callable[[], object]) -> tuple[float, object]:
-    start = time.perf_counter()
+    """Run `function`, print its wall-clock and CPU time (this process), return (wall seconds, result)."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = function()
-    seconds = time.perf_counter() - start
-    print(f"  {label:<58s} {seconds:7.2f} s", flush=True)
-    return seconds, result
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    _report(label, wall, cpu)
+    return wall, result
+
+
+def _one_pass(loader: DataLoader) -> int:
+    count = 0
+    for _, labels in loader:
+        count += len(labels)
+    return count
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -125,9 +129,8 @@ def main(argv: list[str] | None = None) -> None:
         _, loaders = _timed("(a) ours: get_loaders (from the cache)", lambda: cifar10.get_loaders(
             transform, batch_size=args.batch_size, data_dir=args.data_dir, cache_dir=cache, seed=args.seed,
             num_workers=args.num_workers))
-        ours, count = _time_pass(loaders[0])
+        ours, count = _timed("(a) ours: pass", lambda: _one_pass(loaders[0]))
         assert count == cifar10.NUM_TRAIN, count
-        print(f"  {'(a) ours: pass':<58s} {ours:7.2f} s")
 
         generator = torch.Generator().manual_seed(args.seed)
         _write_official_batches(arrays, scratch / "official")
@@ -135,9 +138,9 @@ def main(argv: list[str] | None = None) -> None:
             str(scratch / "official"), train=True, transform=transform))
         loader = DataLoader(Subset(official, range(cifar10.NUM_TRAIN)), batch_size=args.batch_size, shuffle=True,
                             generator=generator, num_workers=args.num_workers)
-        torchvision_seconds, count = _time_pass(loader)
+        torchvision_seconds, count = _timed("(b) torchvision CIFAR10 + ToTensor + Normalize: pass",
+                                            lambda: _one_pass(loader))
         assert count == cifar10.NUM_TRAIN, count
-        print(f"  {'(b) torchvision CIFAR10 + ToTensor + Normalize: pass':<58s} {torchvision_seconds:7.2f} s")
         shutil.rmtree(scratch / "official")
 
         folder_seconds = None
@@ -149,10 +152,9 @@ def main(argv: list[str] | None = None) -> None:
                             [: cifar10.NUM_TRAIN].tolist())
             loader = DataLoader(subset, batch_size=args.batch_size, shuffle=True,
                                 generator=torch.Generator().manual_seed(args.seed), num_workers=args.num_workers)
-            folder_seconds, count = _time_pass(loader)
+            folder_seconds, count = _timed("(c) ImageFolder (JPEG per sample) + ToTensor + Normalize: pass",
+                                           lambda: _one_pass(loader))
             assert count == cifar10.NUM_TRAIN, count
-            print(f"  {'(c) ImageFolder (JPEG decode per sample) + ToTensor + Normalize: pass':<58s} "
-                  f"{folder_seconds:7.2f} s")
 
     print("summary:")
     print(f"  load_cifar10 cold {cold:.2f} s, warm {warm:.2f} s ({cold / warm:.0f}x)")

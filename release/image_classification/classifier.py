@@ -225,7 +225,8 @@ def train(
         이 epoch의 샘플당 평균 학습 loss / the mean training loss per sample over the epoch.
     """
     # TODO 6: 학습 loop의 7단계 구현 / Implement the 7 steps of the training loop.
-    model.train()  # 학습 모드 / training mode
+    # TODO 6: 먼저 모델을 학습(train) 모드로 바꿈 / First put the model in training mode (`model.train()`).
+    raise NotImplementedError("train: TODO 6 — 아직 구현하지 않았습니다 / not implemented yet")
     total_loss = 0.0
     total_samples = 0
     progress = tqdm(loader, desc=f"epoch {epoch} train", leave=False)
@@ -286,7 +287,8 @@ def evaluate(
     # TODO 7: 평가 loop의 6단계 구현 / Implement the 6 steps of the evaluation loop.
     if mode not in ("val", "test"):
         raise ValueError(f"evaluate: mode must be 'val' or 'test', got {mode!r}")
-    model.eval()  # eval 모드 / evaluation mode
+    # TODO 7: train 모드 말고 eval 모드로 변경 / Switch from train mode to eval mode (`model.eval()`).
+    raise NotImplementedError("evaluate: TODO 7 — 아직 구현하지 않았습니다 / not implemented yet")
     num_correct = 0
     num_samples = 0
     total_loss = 0.0

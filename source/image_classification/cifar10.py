@@ -354,7 +354,9 @@ def _make_decoder() -> Callable[[bytes], np.ndarray]:
     def decode(data: bytes) -> np.ndarray:
         if decode_jpeg is not None:
             try:
-                chw = decode_jpeg(torch.frombuffer(bytearray(data), dtype=torch.uint8), mode=ImageReadMode.RGB)
+                with warnings.catch_warnings():  # its deprecation notice would repeat once per image
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    chw = decode_jpeg(torch.frombuffer(bytearray(data), dtype=torch.uint8), mode=ImageReadMode.RGB)
                 return chw.permute(1, 2, 0).numpy()
             except Exception:
                 pass

@@ -217,7 +217,7 @@ def test_regions_and_step_comments_follow_the_design():
         label = _label(lines, begin)
         index = next(i for i in range(begin - 1, -1, -1) if lines[i].strip() == label)
         assert " / " in label or lines[index + 1].strip().startswith("# /") or " / " in lines[index + 1], label
-    assert len(regions) == 1 + 1 + 1 + 2 + 1 + 7 + 6 + 5 + 7
+    assert len(regions) == 1 + 1 + 1 + 2 + 1 + (1 + 7) + (1 + 6) + 5 + 7  # train/evaluate: mode switch + steps
 
 
 def test_docstrings_korean_then_english():
