@@ -399,7 +399,7 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             results[prefix + "result"] = returned
             continue
         results[prefix + "calls in order"] = calls
-        for key, value in sorted(seen.items()):
+        for key, value in seen.items():  # in the order the steps happen
             results[prefix + key] = value
         results[prefix + "test_accuracy returned"] = getattr(returned, "test_accuracy", None)
         results[prefix + "history entries"] = len(getattr(returned, "history", []) or [])
@@ -417,7 +417,8 @@ def _cifar_tensors(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor, tor
     test_images = np.load(folder / "test_images.npy")  # (10000, 32, 32, 3); the labels stay with the grader
 
     def normalize(images: np.ndarray) -> torch.Tensor:  # the reference transform, batched: [0, 255] -> [-1, 1]
-        return torch.from_numpy(images).permute(0, 3, 1, 2).float().div(255.0).sub(0.5).div(0.5)  # (N, 3, 32, 32)
+        # contiguous, as ToTensor's output is (a channels-last tensor would break a student's correct x.view(N, -1))
+        return torch.from_numpy(images).permute(0, 3, 1, 2).float().div(255.0).sub(0.5).div(0.5).contiguous()  # (N, 3, 32, 32)
 
     return normalize(train_images), torch.from_numpy(train_labels).long(), normalize(test_images)
 

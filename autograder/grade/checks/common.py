@@ -15,7 +15,9 @@ def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: di
     for key, got in student.items():  # what the probe reported instead of a value (the call raised, ...)
         if key not in reference:
             if isinstance(got, ErrorValue):
-                return error_verdict(key, got)
+                verdict = error_verdict(key, got)
+                hint = (hints or {}).get(key)
+                return Verdict.failed(f"{verdict.message}. {hint}") if hint and not got.not_implemented else verdict
             if isinstance(got, str):
                 return Verdict.failed(f"'{key}': {got}")
     for key, expected in reference.items():

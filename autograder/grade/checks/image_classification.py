@@ -146,6 +146,8 @@ def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Ver
     return compare_all(_subset(student, prefixes), _subset(reference, prefixes), rtol=1e-6, atol=1e-9, hints={
         "accuracy from evaluate(..., mode='test')": "Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
                                                     "answers divided by the number of samples (not of batches).",
+        "evaluate(..., mode='test')": "scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
+                                      "of shape (N,) like labels.",
     })
 
 

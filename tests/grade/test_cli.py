@@ -1,0 +1,57 @@
+"""The command line: exit codes, the report and results.json."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from autograder.cli import main
+
+
+def test_missing_submission_exits_2_with_a_clear_message(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["grade", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "no such submission folder" in result.output
+
+
+def test_folder_without_assignment_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["grade", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "holds no assignment" in result.output and "tensor_basics.py" in result.output
+
+
+def test_missing_data_exits_3_and_names_the_ways_to_provide_it(tmp_path: Path, repo_root: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(main, ["grade", str(repo_root / "release"), "--assignment", "image_classification",
+                                       "--data-dir", str(empty)])
+    assert result.exit_code == 3, result.output
+    assert "CIFAR10_ROOT" in result.output and "download" in result.output
+
+
+def test_grades_one_assignment_folder_and_writes_gradescope_results(tmp_path: Path, repo_root: Path) -> None:
+    results = tmp_path / "out" / "results.json"
+    result = CliRunner().invoke(main, ["grade", str(repo_root / "solutions" / "pytorch_tensor"),
+                                       "--results", str(results)])
+    assert result.exit_code == 0, result.output
+    assert "[PASS] TODO 1 make_zeros_and_ones" in result.output
+    data = json.loads(results.read_text(encoding="utf-8"))
+    assert data["score"] == data["max_score"] == 30
+    assert isinstance(data["execution_time"], float)
+    assert len(data["tests"]) == 17
+    for test in data["tests"]:
+        assert {"name", "score", "max_score", "status", "output", "visibility"} <= set(test)
+        assert test["status"] == "passed"
+
+
+def test_skip_unknown_check_is_an_error(repo_root: Path) -> None:
+    result = CliRunner().invoke(main, ["grade", str(repo_root / "solutions"), "--skip", "no_such_check"])
+    assert result.exit_code == 2
+    assert "no such check to skip: no_such_check" in result.output
+
+
+def test_assign_check_says_up_to_date(repo_root: Path) -> None:
+    result = CliRunner().invoke(main, ["assign", "--check"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
