@@ -71,25 +71,40 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
 @click.option("--total-seconds", type=float, default=DEFAULTS.total_seconds, show_default=True,
               help="Wall time of the whole submission.")
 @click.option("--memory-mib", type=int, default=DEFAULTS.memory_mib, show_default=True,
-              help="Resident memory of student code.")
+              help="Memory of student code and the processes it starts (their PSS).")
 @click.option("--processes", type=int, default=DEFAULTS.processes, show_default=True,
               help="Processes student code may have at once.")
 @click.option("--output-bytes", type=int, default=DEFAULTS.output_bytes, show_default=True,
-              help="Output of student code kept, and the largest file it may write.")
+              help="Output (stdout+stderr) student code may write; more stops the check.")
 @click.option("--threads", type=int, default=DEFAULTS.threads, show_default=True,
               help="torch threads in student code (fixed, so scores repeat).")
+@click.option("--import-seconds", type=float, default=DEFAULTS.import_seconds, show_default=True,
+              help="Wall time to start student code and import the student's module.")
+@click.option("--disk-mib", type=int, default=DEFAULTS.disk_mib, show_default=True,
+              help="Size of the private /tmp of confined student code (its files live there).")
+@click.option("--no-confine", is_flag=True,
+              help="Do not confine student code even as root (debugging); the report notes the weaker isolation.")
+@click.option("--hide", "hidden", multiple=True, metavar="PATH", type=click.Path(path_type=Path),
+              help="Another path confined student code must not see (repeatable); see docs/isolation.md.")
 def grade(submission: Path, assignment: str | None, results_path: Path | None, data_dir: str | None,
           solutions_dir: Path | None, skip: tuple[str, ...], no_cache: bool, check_seconds: float, train_seconds: float,
-          total_seconds: float, memory_mib: int, processes: int, output_bytes: int, threads: int) -> None:
-    """Grade SUBMISSION (a folder with release/'s layout, or one assignment's folder)."""
+          total_seconds: float, memory_mib: int, processes: int, output_bytes: int, threads: int,
+          import_seconds: float, disk_mib: int, no_confine: bool, hidden: tuple[Path, ...]) -> None:
+    """Grade SUBMISSION (a folder with release/'s layout, or one assignment's folder).
+
+    Student code runs in child processes under the limits below. When the grader runs as root it also
+    runs confined: as an unprivileged user, without network, unable to see the answer key, the tests or
+    the data sets (docs/isolation.md).
+    """
     from autograder.grade import GradingError, grade_submission
 
     limits = Limits(check_seconds=check_seconds, train_seconds=train_seconds, total_seconds=total_seconds,
-                    memory_mib=memory_mib, processes=processes, output_bytes=output_bytes, threads=threads)
+                    memory_mib=memory_mib, processes=processes, output_bytes=output_bytes, threads=threads,
+                    import_seconds=import_seconds, disk_mib=disk_mib)
     try:
         report = grade_submission(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
                                   data_dir=data_dir, limits=limits, use_cache=not no_cache,
-                                  skip=skip)
+                                  skip=skip, confine=False if no_confine else None, hidden=hidden)
     except GradingError as exc:
         click.echo(f"autograder: could not grade: {exc}", err=True)
         sys.exit(exc.exit_code)

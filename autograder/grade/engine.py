@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
 import sys
 import tempfile
@@ -18,6 +19,7 @@ from autograder.grade.registry import Check, Verdict, checks_for
 from autograder.grade.report import CheckResult, GradeReport
 from autograder.paths import ASSIGNMENT_MODULES, TRUSTED_FILES, default_cache_dir, default_solutions_dir
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
+from autograder.run import confine as sandbox_confine
 from autograder.run.values import read_result
 
 SEED = 0
@@ -70,7 +72,17 @@ def _copy_submission(source: Path, target: Path) -> None:
     if size > MAX_SUBMISSION_BYTES:
         raise GradingError(f"{source} is {size // 2**20} MiB; submissions are limited to "
                            f"{MAX_SUBMISSION_BYTES // 2**20} MiB (remove data and checkpoints)")
-    shutil.copytree(source, target, ignore=IGNORED, symlinks=False, ignore_dangling_symlinks=True)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        # Links are left out (a link could point the grader at the answer key), so are devices and pipes.
+        skipped = set(IGNORED(folder, names))
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) or not (os.path.isfile(path) or os.path.isdir(path)):
+                skipped.add(name)
+        return skipped
+
+    shutil.copytree(source, target, ignore=ignore, symlinks=True)
 
 
 def _load_data_module(solutions_dir: Path) -> Any:
@@ -93,9 +105,11 @@ def prepare_data(*, solutions_dir: Path, data_dir: str | None, target: Path) -> 
     except cifar10.CIFAR10DataError as exc:
         raise GradingError(f"CIFAR-10 is needed for the accuracy checks and could not be loaded:\n{exc}", exit_code=3) from exc
     target.mkdir(parents=True, exist_ok=True)
-    np.save(target / "train_images.npy", arrays.train_images)
-    np.save(target / "train_labels.npy", arrays.train_labels)
-    np.save(target / "test_images.npy", arrays.test_images)
+    target.chmod(0o755)  # a confined child (another uid) reads these files
+    for name, array in (("train_images", arrays.train_images), ("train_labels", arrays.train_labels),
+                        ("test_images", arrays.test_images)):
+        np.save(target / f"{name}.npy", array)
+        (target / f"{name}.npy").chmod(0o644)
     digest = hashlib.sha256()
     for array in (arrays.train_images, arrays.train_labels, arrays.test_images, arrays.test_labels):
         digest.update(np.ascontiguousarray(array).tobytes()[:: 4093])  # a cheap sample of every array
@@ -160,6 +174,62 @@ def _reference_outcomes(*, prepared: _Prepared, requests: list[ProbeRequest], li
     return cached
 
 
+def _secret_paths(*, solutions_dir: Path, cache_dir: Path | None, data_dir: str | None, scratch: Path,
+                  hidden: Collection[str | os.PathLike[str]]) -> list[Path]:
+    """Paths a confined child must not see: the answer key, every cache and data folder (the test
+    labels live there), the repository (tests, sources), the grader's scratch folder, and `hidden`."""
+    from autograder.paths import repo_root
+
+    # The data module's default folders are ~/.cache/ai-vision-course/... or under $XDG_CACHE_HOME,
+    # $CIFAR10_ROOT and $CIFAR10_CACHE: all below.
+    paths: list[Path] = [solutions_dir, repo_root(), scratch, default_cache_dir(), Path.home(),
+                         Path.home() / ".cache" / "ai-vision-course"]
+    paths += [Path(p) for p in hidden]
+    if cache_dir is not None:
+        paths.append(cache_dir)
+    if data_dir:
+        paths.append(Path(data_dir))
+    for name in ("CIFAR10_ROOT", "CIFAR10_CACHE", "AUTOGRADER_CACHE", "AUTOGRADER_SOLUTIONS", "XDG_CACHE_HOME"):
+        if os.environ.get(name):
+            paths.append(Path(os.environ[name]))
+    paths += [Path(p) for p in os.environ.get("AUTOGRADER_HIDE", "").split(os.pathsep) if p]
+    return paths
+
+
+def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limits, secret: list[Path],
+                 readable: list[Path], scratch: Path, report: GradeReport,
+                 state: dict[str, Any]) -> sandbox_confine.Confinement | None:
+    """The confinement of this assignment's student run, or None (with a note in the report saying why
+    isolation was weaker). The check that confinement holds runs once per grading."""
+    weaker = ("Isolation was weaker: student code ran as the grader's own user, with network access and "
+              "the grader's view of the files ({why}); the time, memory, process and output limits still applied.")
+    if confine_mode is False:
+        if "note" not in state:
+            state["note"] = weaker.format(why="confinement was turned off with --no-confine")
+            report.notes.append(state["note"])
+        return None
+    if os.geteuid() != 0:
+        if "note" not in state:
+            state["note"] = weaker.format(why="the grader is not running as root, so it cannot switch users "
+                                              "or create namespaces")
+            report.notes.append(state["note"])
+        return None
+    ids = sandbox_confine.sandbox_ids()
+    if ids is None:
+        if "note" not in state:
+            state["note"] = weaker.format(why="no unprivileged uid is available in this user namespace")
+            report.notes.append(state["note"])
+        return None
+    plan = sandbox_confine.plan_confinement(module_dir=prepared.student_dir, secret=secret, readable=readable, ids=ids,
+                                    tmp_mib=limits.disk_mib, nproc=max(8 * limits.processes, 256))
+    if "support" not in state:
+        state["support"] = sandbox_confine.check_confinement(plan, work_dir=scratch / "confinement-check")
+        if not state["support"].available:
+            state["note"] = weaker.format(why=state["support"].reason)
+            report.notes.append(state["note"])
+    return plan if state["support"].available else None
+
+
 def _student_fault(outcome: ProbeOutcome) -> Verdict:
     if outcome.status in ("raised", "import"):
         return error_verdict(outcome.name, outcome.value) if outcome.status == "raised" else \
@@ -169,7 +239,10 @@ def _student_fault(outcome: ProbeOutcome) -> Verdict:
         "exited": "stopped (your code ended the process)", "processes": "stopped (process limit)",
         "total-time": "not run (total time limit)", "ungradable": "its result could not be graded",
     }
-    message = f"{reasons.get(outcome.status, outcome.status)}: {outcome.detail}"
+    reason = reasons.get(outcome.status, outcome.status)
+    if outcome.status == "total-time" and "during" in outcome.detail:
+        reason = "stopped (total time limit)"
+    message = f"{reason}: {outcome.detail}"
     if outcome.output_tail.strip() and outcome.status in ("exited", "memory", "output"):
         last = outcome.output_tail.strip().splitlines()[-1][:300]
         message += f"\nlast output line: {last}"
@@ -187,6 +260,8 @@ def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutc
         return result("grader-error", 0.0, f"the grader failed on the answer key ({detail}); this is not your fault")
     if student is None:
         return result("grader-error", 0.0, "the grader did not run this check")
+    if student.status == "sandbox":
+        return result("grader-error", 0.0, f"{student.detail}; this is not your fault")
     verdict = _student_fault(student) if not student.ok else None
     if verdict is None:
         try:
@@ -213,10 +288,16 @@ def grade_submission(
     use_cache: bool = True,
     work_dir: Path | None = None,
     skip: Collection[str] = (),
+    confine: bool | None = None,
+    hidden: Collection[str | os.PathLike[str]] = (),
 ) -> GradeReport:
     """Grade `submission` (release/'s layout or one assignment's folder) against the answer key.
 
     `skip` names checks to leave out (e.g. the slow accuracy checks); they do not count towards the total.
+    `confine`: run the student's code confined (another uid, namespaces, hidden paths; see
+    docs/isolation.md): None (default) when the grader runs as root, False never, True whenever possible.
+    When it is not possible, the report's notes say that isolation was weaker and why. `hidden` adds
+    paths that the confined code must not see.
     """
     started = time.monotonic()
     solutions_dir = Path(solutions_dir or default_solutions_dir())
@@ -228,8 +309,11 @@ def grade_submission(
     cache = (cache_dir or default_cache_dir()) if use_cache else None
     report = GradeReport(submission=str(submission))
     deadline = started + limits.total_seconds
+    confine_state: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch_name:
         scratch = Path(work_dir or scratch_name)
+        secret = _secret_paths(solutions_dir=solutions_dir, cache_dir=cache, data_dir=data_dir, scratch=scratch,
+                               hidden=hidden)
         for name, folder in found.items():
             prepared = _prepare(name, folder, solutions_dir=solutions_dir, scratch=scratch, skip=skip)
             requests = _requests(prepared.checks, limits)
@@ -241,9 +325,12 @@ def grade_submission(
             reference = _reference_outcomes(prepared=prepared, requests=requests, limits=limits,
                                             work_dir=scratch / name, cache_dir=cache, context=context,
                                             data_fingerprint=fingerprint)
+            confinement = _confinement(confine_mode=confine, prepared=prepared, limits=limits, secret=secret,
+                                       readable=[scratch / "data"] if context else [], scratch=scratch,
+                                       report=report, state=confine_state)
             student = run_probes(assignment=name, module_dir=prepared.student_dir, module=ASSIGNMENT_MODULES[name],
                                  probes=requests, limits=limits, work_dir=scratch / name / "student-run",
-                                 seed=SEED, context=context, deadline=deadline)
+                                 seed=SEED, context=context, deadline=deadline, confinement=confinement)
             for item in prepared.checks:
                 report.results.append(_grade_check(item, student.get(item.probe), reference.get(item.probe), labels))
     report.execution_time = time.monotonic() - started

@@ -17,6 +17,8 @@ def _where(exc: BaseException) -> str:
     cwd = os.getcwd()
     where = ""
     for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith("<"):  # <frozen ...>, <string>: not a file of the student's folder
+            continue
         if os.path.abspath(frame.filename).startswith(cwd + os.sep):
             where = f"{os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}"
     return where

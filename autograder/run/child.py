@@ -1,9 +1,12 @@
-"""Entry point of the child process that runs student code: `python -m autograder.run.child SPEC.json`.
+"""Entry point of the child process that runs student code: `python -P -m autograder.run.child < SPEC.json`.
 
-The parent writes a spec (module folder, module name, probe names, output folder, seed, threads).
-For each probe the child writes `start NAME` on the status pipe, runs the probe under a fresh seed,
-writes `<out>/<NAME>.json|.npz`, then writes `done NAME`. Everything here runs with the student's
-privileges and is not trusted by the parent: the parent only reads plain data back and compares it.
+The parent passes the spec (module folder, module name, probe names, seed, threads, status fd) on stdin,
+so the child needs no path into the grader's scratch folder. For each probe the child writes on the
+status pipe `start NAME`, runs the probe under a fresh seed and a reset global state, then writes
+`done NAME JSONLEN NPZLEN OUTPUT` followed by the encoded result (JSON, then an .npz archive); OUTPUT
+is the size of its stdout+stderr log so far. Nothing is
+written to files. Everything here runs with the student's privileges and is not trusted by the parent:
+the parent only reads plain data back, for the probe it is waiting for, and compares it.
 """
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ import json
 import os
 import sys
 import traceback
-from pathlib import Path
 from typing import Any
 
 
@@ -36,14 +38,64 @@ def _student_frame(tb: Any, module_dir: str) -> str:
     """The innermost traceback frame inside the student's folder, as 'file.py:line in func'."""
     where = ""
     for frame in traceback.extract_tb(tb):
+        if frame.filename.startswith("<"):  # '<frozen importlib._bootstrap>' and the like are not files
+            continue
         if os.path.abspath(frame.filename).startswith(module_dir + os.sep):
             where = f"{os.path.basename(frame.filename)}:{frame.lineno} in {frame.name}"
     return where
 
 
-def main(spec_path: str) -> int:
-    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    status = os.fdopen(int(spec["status_fd"]), "w", buffering=1)
+def _exit_message(exc: BaseException) -> str:
+    code = getattr(exc, "code", None)
+    shown = "" if code is None else repr(code)[:200]
+    return f"your code called sys.exit({shown}), which ends the process; do not call it in your code"
+
+
+def _explain_exits(result: Any, error_type: type) -> Any:
+    """Spell out a SystemExit caught by a probe (its message is just the exit code)."""
+    if type(result) is not dict:
+        return result
+    for key, value in list(result.items()):
+        if type(value) is error_type and value.type == "SystemExit" and "sys.exit(" not in value.message:
+            code = value.message
+            result[key] = error_type(type="SystemExit", where=value.where,
+                                     message=f"your code called sys.exit({code}), which ends the process; "
+                                             "do not call it in your code")
+    return result
+
+
+class _Channel:
+    """The status pipe: one line per event; a `done` line is followed by the encoded result."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = os.write(self.fd, view)
+            view = view[written:]
+
+    def start(self, name: str) -> None:
+        self._write(f"start {name}\n".encode())
+
+    def done(self, name: str, text: bytes, payload: bytes) -> None:
+        """The result, with the size of the output so far (so the parent knows which check passed the limit)."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - a stream the student replaced or closed
+                pass
+        try:
+            output = os.fstat(1).st_size
+        except OSError:
+            output = 0
+        self._write(f"done {name} {len(text)} {len(payload)} {output}\n".encode() + text + payload)
+
+
+def main() -> int:
+    spec = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    channel = _Channel(int(spec["status_fd"]))
     _set_threads(int(spec["threads"]))
     _apply_resource_limits(spec)
 
@@ -52,22 +104,47 @@ def main(spec_path: str) -> int:
     import numpy as np
     import torch
 
-    # Trusted imports happen before the student's folder is put on sys.path, so nothing there can shadow them.
+    # Trusted imports happen before the student's folder is put on sys.path, so nothing there can shadow
+    # them; the probe functions and the reset functions are looked up now, before the student's import.
     from autograder.probes import get_probe
-    from autograder.run.values import ErrorValue, write_result
+    from autograder.run.values import ErrorValue, encode_result
 
-    torch.set_num_threads(int(spec["threads"]))
+    probes = {name: get_probe(spec["assignment"], name) for name in spec["probes"]}
+    threads = int(spec["threads"])
+    seed = int(spec["seed"])
+    # The functions that set global state, kept before the student's module can replace them; each probe
+    # puts them back (so a no-op installed by student code cannot stop the reset) and calls them.
+    originals = [(random, "seed"), (np.random, "seed"), (np, "seterr"), (torch, "manual_seed"),
+                 (torch, "set_num_threads"), (torch, "set_default_dtype"), (torch, "set_grad_enabled"),
+                 (torch, "use_deterministic_algorithms"), (torch.autograd, "set_detect_anomaly")]
+    originals = [(owner, name, getattr(owner, name)) for owner, name in originals]
+    python_seed, numpy_seed, torch_seed = random.seed, np.random.seed, torch.manual_seed
+    set_threads, set_dtype, set_grad = torch.set_num_threads, torch.set_default_dtype, torch.set_grad_enabled
+    set_deterministic, set_anomaly = torch.use_deterministic_algorithms, torch.autograd.set_detect_anomaly
+    numpy_errors = np.geterr()
+    numpy_seterr, float32 = np.seterr, torch.float32
+
+    def reset_global_state() -> None:
+        """The state every probe starts from, whatever earlier student code changed."""
+        for owner, name, function in originals:
+            setattr(owner, name, function)
+        python_seed(seed)
+        numpy_seed(seed)
+        torch_seed(seed)
+        set_threads(threads)
+        set_dtype(float32)
+        set_grad(True)
+        set_deterministic(False)
+        set_anomaly(False)
+        numpy_seterr(**numpy_errors)
+        _set_threads(threads)
+
+    set_threads(threads)
     module_dir = os.path.abspath(spec["module_dir"])
-    out_dir = Path(spec["out_dir"])
     os.chdir(module_dir)
     sys.path.insert(0, module_dir)
 
-    def seed_everything(seed: int) -> None:
-        random.seed(seed)
-        np.random.seed(seed)
-        torch.manual_seed(seed)
-
-    seed_everything(int(spec["seed"]))
+    reset_global_state()
     module: Any = None
     import_error: ErrorValue | None = None
     try:
@@ -76,33 +153,39 @@ def main(spec_path: str) -> int:
         if isinstance(exc, KeyboardInterrupt):
             raise
         where = _student_frame(exc.__traceback__, module_dir)
-        kind = "SystemExit" if isinstance(exc, SystemExit) else type(exc).__name__
-        import_error = ErrorValue(type=kind, message=f"while importing {spec['module']}.py: {exc}", where=where)
+        if isinstance(exc, SystemExit):
+            import_error = ErrorValue(type="SystemExit", message=f"while importing {spec['module']}.py: "
+                                      f"{_exit_message(exc)}", where=where)
+        else:
+            import_error = ErrorValue(type=type(exc).__name__, message=f"while importing {spec['module']}.py: {exc}",
+                                      where=where)
 
     for name in spec["probes"]:
-        status.write(f"start {name}\n")
-        probe = get_probe(spec["assignment"], name)
+        channel.start(name)
+        probe = probes[name]
         if import_error is not None:
             result: Any = {"__import__": import_error}
         else:
-            seed_everything(int(spec["seed"]))
-            torch.set_num_threads(int(spec["threads"]))
+            reset_global_state()
             try:
-                result = probe(module, spec.get("context", {}))
+                result = _explain_exits(probe(module, spec.get("context", {})), ErrorValue)
             except BaseException as exc:  # noqa: BLE001 - student code may raise anything, SystemExit too
                 if isinstance(exc, KeyboardInterrupt):
                     raise
-                kind = "SystemExit" if isinstance(exc, SystemExit) else type(exc).__name__
-                result = {"__raised__": ErrorValue(type=kind, message=str(exc)[:2000],
+                if isinstance(exc, SystemExit):
+                    kind, message = "SystemExit", _exit_message(exc)
+                else:
+                    kind, message = type(exc).__name__, str(exc)[:2000]
+                result = {"__raised__": ErrorValue(type=kind, message=message,
                                                    where=_student_frame(exc.__traceback__, module_dir))}
         try:
-            write_result(out_dir / name, result)
+            text, payload = encode_result(result)
         except Exception as exc:  # noqa: BLE001 - a value we cannot encode is the student's fault
-            write_result(out_dir / name, {"__raised__": ErrorValue(type="UngradableResult", message=str(exc)[:500])})
-        status.write(f"done {name}\n")
-    status.close()
+            text, payload = encode_result({"__raised__": ErrorValue(type="UngradableResult", message=str(exc)[:500])})
+        channel.done(name, text, payload)
+    os.close(channel.fd)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main())

@@ -1,4 +1,4 @@
-"""Resource limits for student code, with documented defaults (see README, "Isolation")."""
+"""Resource limits for student code, with documented defaults (see docs/isolation.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,10 +10,14 @@ class Limits:
 
     check_seconds: wall time of one ordinary check (probe); training checks get `train_seconds`.
     total_seconds: wall time of the whole grading of one submission.
-    memory_mib: resident memory of the child (and its children), enforced by polling and RLIMIT_AS.
+    memory_mib: memory of the child and its children (the sum of their proportional set sizes),
+        enforced by polling, with RLIMIT_AS (this plus a slack for torch's reservations) as a backstop.
     processes: processes the child may have alive at once (its own included).
-    output_bytes: bytes of stdout+stderr kept and of any file the child writes.
+    output_bytes: bytes of stdout+stderr the child may write (more stops the check).
     threads: torch/BLAS threads in the child; fixed so that the same submission gets the same numbers.
+    import_seconds: wall time to start the child and import the student's module.
+    disk_mib: size of the private /tmp of a confined child (its copy of the submission's folder, its
+        home and its temporary files all live there).
     """
 
     check_seconds: float = 60.0
@@ -23,3 +27,5 @@ class Limits:
     processes: int = 64
     output_bytes: int = 1_000_000
     threads: int = 2
+    import_seconds: float = 120.0
+    disk_mib: int = 1024

@@ -1,4 +1,12 @@
-"""Parent side of the sandbox: start children, enforce limits, read results back as plain data."""
+"""Parent side of the sandbox: start children, enforce limits, read results back as plain data.
+
+A child gets its spec on stdin and reports on one pipe (the status pipe): `start NAME`, then
+`done NAME JSONLEN NPZLEN OUTPUT` followed by the result's bytes (OUTPUT: the size of its output so far). The parent accepts a result only for the probe
+it is waiting for, decodes it without unpickling anything, and saves it in a folder the child cannot see
+(`out-N/` of the run's work folder). When a `Confinement` is given, the child is started through the
+root wrapper of `autograder.run.confine` (namespaces, hidden paths, an unprivileged uid), which first
+reports `confined UID` on the same pipe (see docs/isolation.md).
+"""
 from __future__ import annotations
 
 import json
@@ -12,12 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder.run import confine
 from autograder.run.limits import Limits
-from autograder.run.values import ErrorValue, read_result
+from autograder.run.values import ErrorValue, decode_result
 
 ADDRESS_SPACE_SLACK_MIB = 6144  # torch reserves ~3.2 GiB of address space at import; RSS is what we limit
-RESULT_MAX_BYTES = 256 * 1024 * 1024
+RESULT_MAX_BYTES = 64 * 1024 * 1024  # one probe's result (JSON or arrays), held in the parent's memory
+FILE_MAX_BYTES = 64 * 1024 * 1024  # largest file the child may write (RLIMIT_FSIZE), at least output_bytes
+HEADER_MAX_BYTES = 1024
 POLL_SECONDS = 0.05
+RESOURCE_POLL_SECONDS = 0.2
+BETWEEN_PROBES_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -35,7 +48,8 @@ class ProbeOutcome:
     status: 'ok' (value holds the probe's dict), 'raised' (student code raised; value is an ErrorValue),
     'import' (the module failed to import), 'timeout', 'memory', 'output', 'exited' (the process ended
     during the probe), 'processes' (too many processes), 'total-time' (the submission's time ran out),
-    'ungradable' (the result could not be read).
+    'ungradable' (the result could not be read), 'sandbox' (the grader's sandbox failed: not the
+    student's fault).
     """
 
     name: str
@@ -52,45 +66,176 @@ class ProbeOutcome:
 
 
 @dataclass
+class _Message:
+    kind: str
+    name: str
+    text: bytes = b""
+    payload: bytes = b""
+    output: int = 0  # `done`: the size of the child's output log when the check ended
+
+
+class _Channel:
+    """Reads the status pipe and splits it into messages. Lines that are not messages of ours (student
+    code can write to the pipe too) are dropped; it never holds more than one result in memory."""
+
+    def __init__(self, fd: int, *, max_bytes: int = RESULT_MAX_BYTES) -> None:
+        self.fd = fd
+        self.max_bytes = max_bytes
+        self.buffer = bytearray()
+        self.messages: list[_Message] = []
+        self.closed = False
+        self._expect: tuple[str, int, int, int] | None = None
+        self._skipping = False  # inside an over-long line, which is dropped up to its end
+
+    def read(self) -> None:
+        """Read whatever is available (non-blocking) and parse it."""
+        while not self.closed:
+            try:
+                chunk = os.read(self.fd, 1 << 20)
+            except BlockingIOError:
+                return
+            if not chunk:
+                self.closed = True
+                return
+            self.buffer += chunk
+            self._parse()
+
+    def feed(self, data: bytes) -> None:
+        """Parse `data` as if read from the pipe (tests)."""
+        self.buffer += data
+        self._parse()
+
+    def _parse(self) -> None:
+        while True:
+            if self._expect is not None:
+                name, text_size, payload_size, output = self._expect
+                if len(self.buffer) < text_size + payload_size:
+                    return
+                text = bytes(self.buffer[:text_size])
+                payload = bytes(self.buffer[text_size:text_size + payload_size])
+                del self.buffer[:text_size + payload_size]
+                self._expect = None
+                self.messages.append(_Message("done", name, text, payload, output))
+                continue
+            end = self.buffer.find(b"\n", 0, HEADER_MAX_BYTES + 1)
+            if end < 0:
+                if len(self.buffer) > HEADER_MAX_BYTES:
+                    del self.buffer[:]
+                    self._skipping = True
+                return
+            line = bytes(self.buffer[:end]).decode("utf-8", errors="replace")
+            del self.buffer[:end + 1]
+            if self._skipping:
+                self._skipping = False
+                continue
+            word, _, rest = line.partition(" ")
+            if word == "done":
+                parts = rest.split(" ")
+                if len(parts) == 4 and all(part.isdigit() for part in parts[1:]) \
+                        and max(int(parts[1]), int(parts[2])) <= self.max_bytes:
+                    self._expect = (parts[0], int(parts[1]), int(parts[2]), int(parts[3]))
+            elif word in ("start", "confined", "sandbox-error"):
+                self.messages.append(_Message(word, rest))
+            # Any other line was not written by our code; it is dropped.
+
+    def take(self) -> list[_Message]:
+        messages, self.messages = self.messages, []
+        return messages
+
+
+@dataclass
 class _Child:
     process: subprocess.Popen
-    status_read: int
+    channel: _Channel
     out_dir: Path
     log_path: Path
-    buffer: bytes = b""
-    lines: list[str] = field(default_factory=list)
+    uid: int | None = None  # the sandbox uid when confined
+    confined: bool = False  # the wrapper reported `confined`
+
+
+# --- processes, memory, killing ------------------------------------------------------------------------
+
+def _proc_entries() -> list[int]:
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
 
 
 def _group_pids(pgid: int) -> list[int]:
     pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    for pid in _proc_entries():
         try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
                 fields = handle.read().rsplit(b")", 1)[1].split()
             if int(fields[2]) == pgid:  # field 5 (pgrp) is the third after the command name
-                pids.append(int(entry))
+                pids.append(pid)
         except (OSError, IndexError, ValueError):
             continue
     return pids
 
 
-def _rss_mib(pids: list[int]) -> float:
+def _uid_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Uid:"):
+                    return int(line.split()[1])  # the real uid
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _uid_pids(uid: int) -> list[int]:
+    return [pid for pid in _proc_entries() if _uid_of(pid) == uid]
+
+
+def _read_kib(path: str, key: str) -> int | None:
+    try:
+        with open(path, encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _memory_mib(pids: list[int], *, limit_mib: float | None = None) -> float:
+    """The sum of the processes' resident memory, shared pages split between them (PSS). The cheap sum of
+    their RSS (never less than PSS) is used when it is already within `limit_mib`."""
+    rss = sum(_read_kib(f"/proc/{pid}/status", "VmRSS:") or 0 for pid in pids) / 1024
+    if limit_mib is not None and rss <= limit_mib:
+        return rss
     total_kib = 0
     for pid in pids:
-        try:
-            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
-                for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total_kib += int(line.split()[1])
-                        break
-        except (OSError, ValueError):
-            continue
+        value = _read_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
+        if value is None:
+            value = _read_kib(f"/proc/{pid}/status", "VmRSS:")
+        total_kib += value or 0
     return total_kib / 1024
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def _kill_uid(uid: int, *, rounds: int = 50) -> None:
+    """SIGKILL every process of the sandbox uid (race-free: through pidfds, re-checking the uid)."""
+    for _ in range(rounds):
+        pids = _uid_pids(uid)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                fd = os.pidfd_open(pid)
+            except OSError:
+                continue
+            try:
+                if _uid_of(pid) == uid:
+                    signal.pidfd_send_signal(fd, signal.SIGKILL)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+        time.sleep(0.01)
+
+
+def _kill(child: _Child) -> None:
+    process = child.process
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -99,6 +244,8 @@ def _kill_group(process: subprocess.Popen) -> None:
         process.kill()
     except ProcessLookupError:
         pass
+    if child.uid is not None:
+        _kill_uid(child.uid)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -117,13 +264,13 @@ def _tail(path: Path, limit: int) -> str:
     return ("…" if size > 2000 else "") + text[-min(limit, 2000):]
 
 
-def child_environment(*, home: Path, threads: int) -> dict[str, str]:
+def child_environment(*, home: Path, threads: int, tmp: Path | None = None) -> dict[str, str]:
     """A minimal environment for the child: no secrets from ours, the package importable."""
     package_parent = str(Path(__file__).resolve().parents[2])
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
-        "TMPDIR": str(home),
+        "TMPDIR": str(tmp or home),
         "LANG": "C.UTF-8",
         "PYTHONPATH": package_parent,
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -142,44 +289,46 @@ def child_environment(*, home: Path, threads: int) -> dict[str, str]:
 
 
 def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: Limits,
-                 preexec: Any = None) -> _Child:
+                 preexec: Any = None, confinement: confine.Confinement | None = None) -> _Child:
     out_dir = work_dir / f"out-{attempt}"
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     status_read, status_write = os.pipe()
-    spec = dict(spec, status_fd=status_write, out_dir=str(out_dir))
+    spec = dict(spec, status_fd=status_write)
     spec_path = work_dir / f"spec-{attempt}.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     log_path = work_dir / f"output-{attempt}.log"
-    home = work_dir / "home"
-    home.mkdir(exist_ok=True)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.run.child", str(spec_path)],
-            cwd=spec["module_dir"],
-            env=child_environment(home=home, threads=limits.threads),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            pass_fds=(status_write,),
-            start_new_session=True,
-            preexec_fn=preexec,
-        )
-    os.close(status_write)
+    command = [sys.executable, "-P", "-m", "autograder.run.child"]
+    if confinement is not None:
+        plan_path = work_dir / "confinement.json"
+        if not plan_path.exists():
+            plan_path.write_text(confinement.to_json(), encoding="utf-8")
+        command = confine.wrap(plan_path, command, status_fd=status_write)
+        env = child_environment(home=Path(confine.SANDBOX_HOME), tmp=Path(confine.SANDBOX_TMP),
+                                threads=limits.threads)
+        cwd = "/"
+    else:
+        home = work_dir / "home"
+        home.mkdir(exist_ok=True)
+        env = child_environment(home=home, threads=limits.threads)
+        cwd = spec["module_dir"]
+    try:
+        with open(spec_path, "rb") as spec_file, open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdin=spec_file,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(status_write,),
+                start_new_session=True,
+                preexec_fn=preexec,
+            )
+    finally:
+        os.close(status_write)
     os.set_blocking(status_read, False)
-    return _Child(process=process, status_read=status_read, out_dir=out_dir, log_path=log_path)
-
-
-def _read_status(child: _Child) -> None:
-    while True:
-        try:
-            chunk = os.read(child.status_read, 65536)
-        except BlockingIOError:
-            return
-        if not chunk:
-            return
-        child.buffer += chunk
-        *complete, child.buffer = child.buffer.split(b"\n")
-        child.lines.extend(line.decode("utf-8", errors="replace") for line in complete)
+    return _Child(process=process, channel=_Channel(status_read), out_dir=out_dir, log_path=log_path,
+                  uid=confinement.uid if confinement is not None else None)
 
 
 def _exit_detail(returncode: int | None) -> tuple[str, str]:
@@ -205,11 +354,14 @@ def run_probes(
     context: dict[str, Any] | None = None,
     deadline: float | None = None,
     preexec: Any = None,
+    confinement: confine.Confinement | None = None,
 ) -> dict[str, ProbeOutcome]:
     """Run `probes` on the module `module` found in `module_dir`, each in turn, in child processes.
 
     A probe that times out, exhausts memory or ends the process costs only itself: a new child is
-    started for the probes after it. `deadline` (a time.monotonic() value) bounds the whole call.
+    started for the probes after it. A failure before the first probe started (while the module was
+    being imported) costs every probe still to run. `deadline` (a time.monotonic() value) bounds the
+    whole call. With `confinement`, children run confined (see `autograder.run.confine`).
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     base_spec = {
@@ -220,7 +372,7 @@ def run_probes(
         "threads": limits.threads,
         "memory_mib": limits.memory_mib,
         "address_space_slack_mib": ADDRESS_SPACE_SLACK_MIB,
-        "file_bytes": max(limits.output_bytes, RESULT_MAX_BYTES),
+        "file_bytes": max(limits.output_bytes, FILE_MAX_BYTES),
         "context": context or {},
     }
     outcomes: dict[str, ProbeOutcome] = {}
@@ -234,83 +386,146 @@ def run_probes(
             break
         attempt += 1
         spec = dict(base_spec, probes=[p.name for p in pending])
-        child = _start_child(spec=spec, work_dir=work_dir, attempt=attempt, limits=limits, preexec=preexec)
+        child = _start_child(spec=spec, work_dir=work_dir, attempt=attempt, limits=limits, preexec=preexec,
+                             confinement=confinement)
         pending = _supervise(child, pending, outcomes, limits=limits, deadline=deadline)
     return outcomes
+
+
+@dataclass
+class _Watch:
+    """What the parent knows of one child's progress."""
+
+    pending: list[ProbeRequest]
+    outcomes: dict[str, ProbeOutcome]
+    current: ProbeRequest | None = None
+    started: float = 0.0
+    probe_deadline: float = 0.0
+    any_started: bool = False
+
+    def handle(self, child: _Child, messages: list[_Message], limits: Limits) -> tuple[str, str] | None:
+        """Apply the child's messages in order; return a failure (of the sandbox, or a check whose output
+        went past the limit: it stays `current`)."""
+        for message in messages:
+            if child.uid is not None and not child.confined:
+                if message.kind == "confined":
+                    child.confined = True
+                elif message.kind == "sandbox-error":
+                    return "sandbox", f"the grader's sandbox could not start: {message.name}"
+                continue  # nothing of the student's runs before the wrapper says `confined`
+            if not self.pending:
+                return None
+            if message.kind == "start" and self.current is None and message.name == self.pending[0].name:
+                self.current = self.pending[0]
+                self.any_started = True
+                self.started = time.monotonic()
+                self.probe_deadline = self.started + self.current.timeout
+            elif message.kind == "done" and self.current is not None and message.name == self.current.name:
+                if message.output > limits.output_bytes:
+                    return "output", f"it wrote more than {limits.output_bytes} bytes of output"
+                self.outcomes[self.current.name] = _read_outcome(child, self.current, message,
+                                                                 time.monotonic() - self.started)
+                self.pending.pop(0)
+                self.current = None
+                self.probe_deadline = time.monotonic() + BETWEEN_PROBES_SECONDS
+            # Anything else was not written by our child code at this point; it is ignored.
+        return None
 
 
 def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, ProbeOutcome], *,
                limits: Limits, deadline: float | None) -> list[ProbeRequest]:
     """Watch one child until it finishes or fails; return the probes still to run."""
-    current: ProbeRequest | None = None
-    started = time.monotonic()
-    probe_deadline = started + 120.0  # time to import torch and the student's module
+    watch = _Watch(pending=pending, outcomes=outcomes, started=time.monotonic())
+    watch.probe_deadline = watch.started + limits.import_seconds  # start, import torch and the student's module
     next_resource_check = 0.0
     failure: tuple[str, str] | None = None
     try:
         while True:
-            ready, _, _ = select.select([child.status_read], [], [], POLL_SECONDS)
+            exited = child.process.poll() is not None
+            ready = True if exited else select.select([child.channel.fd], [], [], POLL_SECONDS)[0]
             if ready:
-                _read_status(child)
-            while child.lines:
-                word, _, name = child.lines.pop(0).partition(" ")
-                expected = pending[0].name if pending else None
-                if word == "start" and name == expected and current is None:
-                    current = pending[0]
-                    started = time.monotonic()
-                    probe_deadline = started + current.timeout
-                elif word == "done" and current is not None and name == current.name:
-                    outcomes[name] = _read_outcome(child, current, time.monotonic() - started)
-                    pending.pop(0)
-                    current = None
-                    probe_deadline = time.monotonic() + 60.0
-                    if not pending:
-                        break
-                # Anything else on the status pipe was not written by our child code; it is ignored.
-            if not pending:
+                child.channel.read()  # after the exit: everything it wrote, up to EOF or an empty pipe
+            failure = watch.handle(child, child.channel.take(), limits)
+            if failure is not None or not pending:
+                break
+            if exited:
+                if child.uid is not None and not child.confined:
+                    failure = ("sandbox", "the grader's sandbox ended before the child started "
+                                          f"(exit code {child.process.returncode})")
+                else:
+                    failure = _exit_detail(child.process.returncode)
                 break
             now = time.monotonic()
-            if child.process.poll() is not None:
-                _read_status(child)
-                if child.lines:
-                    continue
-                failure = _exit_detail(child.process.returncode)
-                break
-            if now >= probe_deadline:
-                failure = ("timeout", f"it did not finish within the time limit of {current.timeout:g} s"
-                           if current else "the module took too long to import")
+            if now >= watch.probe_deadline:
+                failure = ("timeout", f"it did not finish within the time limit of {watch.current.timeout:g} s"
+                           if watch.current else f"it took longer than {limits.import_seconds:g} s")
                 break
             if deadline is not None and now >= deadline:
                 failure = ("total-time", "the submission's total time limit ran out during this check")
                 break
             if now >= next_resource_check:
-                next_resource_check = now + 0.2
-                pids = _group_pids(child.process.pid)
-                if _rss_mib(pids) > limits.memory_mib:
-                    failure = ("memory", f"it used more than the memory limit of {limits.memory_mib} MiB")
-                    break
-                if len(pids) > limits.processes:
-                    failure = ("processes", f"it started more than {limits.processes} processes")
+                next_resource_check = now + RESOURCE_POLL_SECONDS
+                failure = _check_resources(child, limits)
+                if failure is not None:
+                    # The child may have finished a check and begun the next since its messages were read:
+                    # stop it, then read everything it wrote, so that the check it was in gets the blame.
+                    _kill(child)
+                    child.channel.read()
+                    failure = watch.handle(child, child.channel.take(), limits) or failure
                     break
     finally:
-        _kill_group(child.process)
-        os.close(child.status_read)
+        _kill(child)
+        os.close(child.channel.fd)
     if not pending:
         return []
-    victim = current or pending[0]
+    current = watch.current
     status, detail = failure or ("exited", "the process ended unexpectedly")
     if status == "exited" and _memory_error_in_log(child.log_path):
         status, detail = "memory", f"it ran out of memory (limit {limits.memory_mib} MiB)"
-    outcomes[victim.name] = ProbeOutcome(victim.name, status, detail=detail,
-                                         seconds=time.monotonic() - started,
-                                         output_tail=_tail(child.log_path, limits.output_bytes))
-    remaining = [p for p in pending if p.name != victim.name]
+    output_tail = _tail(child.log_path, limits.output_bytes)
+    seconds = time.monotonic() - watch.started
+    victim = current or pending[0]
     if status == "total-time":
-        for request in remaining:
-            outcomes[request.name] = ProbeOutcome(request.name, "total-time",
-                                                  detail="the submission's total time limit ran out before this check")
+        outcomes[victim.name] = ProbeOutcome(victim.name, status, detail=detail, seconds=seconds)
+        for request in pending:
+            if request.name != victim.name:
+                outcomes[request.name] = ProbeOutcome(request.name, "total-time",
+                                                      detail="the submission's total time limit ran out before this check")
         return []
-    return remaining
+    if status == "sandbox" or not watch.any_started:
+        # The grader's sandbox failed, or the failure was while the module was being imported (so it would
+        # happen again in every new child): every probe still to run gets it.
+        if not watch.any_started and status != "sandbox":
+            detail = f"while your module was being imported, {detail}"
+        for request in pending:
+            outcomes[request.name] = ProbeOutcome(request.name, status, detail=detail, seconds=seconds,
+                                                  output_tail=output_tail)
+        return []
+    outcomes[victim.name] = ProbeOutcome(victim.name, status, detail=detail, seconds=seconds,
+                                         output_tail=output_tail)
+    return [p for p in pending if p.name != victim.name]
+
+
+def _output_exceeded(child: _Child, limits: Limits) -> tuple[str, str] | None:
+    try:
+        size = child.log_path.stat().st_size
+    except OSError:
+        size = 0
+    if size > limits.output_bytes:
+        return "output", f"it wrote more than {limits.output_bytes} bytes of output"
+    return None
+
+
+def _check_resources(child: _Child, limits: Limits) -> tuple[str, str] | None:
+    if child.uid is not None:
+        pids = _uid_pids(child.uid)
+    else:
+        pids = _group_pids(child.process.pid)
+    if len(pids) > limits.processes:
+        return "processes", f"it started more than {limits.processes} processes"
+    if _memory_mib(pids, limit_mib=limits.memory_mib) > limits.memory_mib:
+        return "memory", f"it used more than the memory limit of {limits.memory_mib} MiB"
+    return _output_exceeded(child, limits)
 
 
 def _memory_error_in_log(path: Path) -> bool:
@@ -318,14 +533,26 @@ def _memory_error_in_log(path: Path) -> bool:
     return "MemoryError" in tail or "can't allocate memory" in tail or "std::bad_alloc" in tail
 
 
-def _read_outcome(child: _Child, request: ProbeRequest, seconds: float) -> ProbeOutcome:
-    path = child.out_dir / request.name
+def _save(folder: Path, name: str, suffix: str, data: bytes) -> None:
+    """Write a file in the parent's own folder (never following a link, never overwriting)."""
+    path = folder / f"{name}{suffix}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _read_outcome(child: _Child, request: ProbeRequest, message: _Message, seconds: float) -> ProbeOutcome:
     try:
-        value = read_result(path, max_bytes=RESULT_MAX_BYTES)
-    except (OSError, ValueError, KeyError) as exc:
+        value = decode_result(message.text, message.payload, max_bytes=RESULT_MAX_BYTES)
+    except ValueError as exc:
         return ProbeOutcome(request.name, "ungradable", detail=f"its result could not be read ({exc})", seconds=seconds)
     if not isinstance(value, dict):
         return ProbeOutcome(request.name, "ungradable", detail="its result has the wrong form", seconds=seconds)
+    try:
+        _save(child.out_dir, request.name, ".json", message.text)
+        _save(child.out_dir, request.name, ".npz", message.payload)
+    except OSError:
+        pass  # only a copy for the cache and for debugging
     if isinstance(value.get("__import__"), ErrorValue):
         return ProbeOutcome(request.name, "import", value=value["__import__"], seconds=seconds)
     if isinstance(value.get("__raised__"), ErrorValue):

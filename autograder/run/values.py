@@ -2,12 +2,18 @@
 
 A value is encoded to JSON-able data where tensors and arrays become references into an array store;
 exceptions raised by student code become `{"__error__": ...}` records. Decoding never unpickles:
-arrays are read with `np.load(allow_pickle=False)`.
+arrays are read with `np.load(allow_pickle=False)`, after their declared sizes were checked.
+
+Encoding runs in the child, on objects the student's code made: it reads tensors and arrays through the
+base classes' own methods (with torch-function overrides and dispatch turned off), so a subclass that
+overrides `numpy()`, `__eq__`, `__torch_function__` or `device` is graded by the data it really holds.
 """
 from __future__ import annotations
 
+import io
 import json
 import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +21,7 @@ from typing import Any
 import numpy as np
 
 MAX_ITEMS = 10_000  # longest list/dict a probe may return (guards against runaway output)
+MAX_ARRAYS = 100_000  # arrays in one result
 
 
 @dataclass(frozen=True)
@@ -51,51 +58,86 @@ class ErrorValue:
         return f"{text} ({self.where})" if self.where else text
 
 
+def _plain_tensor(value: Any) -> Any:
+    """The tensor `value` as a plain torch.Tensor, read past any subclass overrides (child side)."""
+    import contextlib
+
+    import torch
+
+    guards = [torch._C.DisableTorchFunction()]
+    if hasattr(torch._C, "_DisableTorchDispatch"):
+        guards.append(torch._C._DisableTorchDispatch())
+    with contextlib.ExitStack() as stack:
+        for guard in guards:
+            stack.enter_context(guard)
+        plain = torch._C.TensorBase.as_subclass(value, torch.Tensor)
+        device = str(plain.device)
+        requires_grad = bool(plain.requires_grad)
+        plain = plain.detach()
+        if device == "meta":
+            payload = np.zeros(tuple(plain.shape), dtype=np.float32)
+        else:
+            payload = np.ndarray.copy(plain.cpu().resolve_conj().resolve_neg().numpy())
+        return plain, device, requires_grad, payload
+
+
 def encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
     """Encode `value` into JSON-able data, putting array payloads into `arrays` (runs in the child)."""
     import torch  # the child always has torch; imported here so the parent can use decode() cheaply
 
     if isinstance(value, ErrorValue):
-        return {"__error__": {"type": value.type, "message": value.message, "where": value.where}}
-    if value is None or isinstance(value, (bool, str)):
+        return {"__error__": {"type": str(value.type), "message": str(value.message), "where": str(value.where)}}
+    if value is None or value is True or value is False:
         return value
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        number = float(value)
+        number = float.__float__(value) if isinstance(value, float) else float(value)
         return number if math.isfinite(number) else {"__float__": repr(number)}
     if type(value).__name__ == "Tensor" or isinstance(value, torch.Tensor):
         if not isinstance(value, torch.Tensor):
             raise TypeError(f"unexpected tensor-like object {type(value).__name__}")
+        try:
+            plain, device, requires_grad, payload = _plain_tensor(value)
+        except (TypeError, RuntimeError) as exc:
+            raise TypeError(f"a tensor of type {type(value).__name__} cannot be read ({exc})") from None
+        if payload.dtype.hasobject:
+            raise TypeError("tensors of Python objects cannot be graded")
         key = f"a{len(arrays)}"
-        device = str(value.device)
-        plain = torch.Tensor.as_subclass(value, torch.Tensor).detach()  # a subclass is read as a plain tensor
-        if device == "meta":
-            payload = np.zeros(tuple(plain.shape), dtype=np.float32)
-        else:
-            payload = plain.detach().cpu().resolve_conj().resolve_neg().numpy().copy()
         arrays[key] = payload
         return {"__tensor__": key, "kind": "tensor", "dtype": str(plain.dtype), "device": device,
-                "requires_grad": bool(value.requires_grad), "shape": list(plain.shape)}
+                "requires_grad": requires_grad, "shape": list(payload.shape)}
     if isinstance(value, np.ndarray):
-        if value.dtype == object:
+        try:
+            base = np.ndarray.copy(np.ndarray.view(value, np.ndarray))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"an array of type {type(value).__name__} cannot be read ({exc})") from None
+        if base.dtype.hasobject:
             raise TypeError("numpy arrays of Python objects cannot be graded")
         key = f"a{len(arrays)}"
-        arrays[key] = np.array(value, copy=True)
-        return {"__tensor__": key, "kind": "ndarray", "dtype": str(value.dtype), "device": None,
-                "requires_grad": False, "shape": list(value.shape)}
+        arrays[key] = base
+        return {"__tensor__": key, "kind": "ndarray", "dtype": str(base.dtype), "device": None,
+                "requires_grad": False, "shape": list(base.shape)}
     if isinstance(value, torch.device):
         return {"__device__": str(value)}
     if isinstance(value, torch.dtype):
         return {"__dtype__": str(value)}
     if isinstance(value, (list, tuple)):
-        if len(value) > MAX_ITEMS:
-            raise ValueError(f"a list of {len(value)} items is too long to grade")
-        return {"__seq__": type(value).__name__, "items": [encode(v, arrays) for v in value]}
+        items = list(tuple.__iter__(value) if isinstance(value, tuple) else list.__iter__(value))
+        if len(items) > MAX_ITEMS:
+            raise ValueError(f"a list of {len(items)} items is too long to grade")
+        return {"__seq__": type(value).__name__, "items": [encode(v, arrays) for v in items]}
     if isinstance(value, dict):
-        if len(value) > MAX_ITEMS:
-            raise ValueError(f"a dict of {len(value)} items is too long to grade")
-        return {"__dict__": {str(k): encode(v, arrays) for k, v in value.items()}}
+        pairs = list(dict.items(value))
+        if len(pairs) > MAX_ITEMS:
+            raise ValueError(f"a dict of {len(pairs)} items is too long to grade")
+        return {"__dict__": {str(k): encode(v, arrays) for k, v in pairs}}
     raise TypeError(f"a value of type {type(value).__name__} cannot be graded")
 
 
@@ -133,21 +175,78 @@ def decode(data: Any, arrays: dict[str, np.ndarray]) -> Any:
     raise ValueError("malformed probe result: unknown record")
 
 
-def write_result(path: Path, value: Any) -> None:
-    """Write an encoded value as `<path>.json` and `<path>.npz` (child side)."""
+def encode_result(value: Any) -> tuple[bytes, bytes]:
+    """Encode a probe's result as (JSON bytes, .npz bytes) (child side)."""
     arrays: dict[str, np.ndarray] = {}
     data = encode(value, arrays)
-    np.savez(path.with_suffix(".npz"), **arrays)
-    path.with_suffix(".json").write_text(json.dumps(data), encoding="utf-8")
+    text = json.dumps(data).encode("utf-8")
+    buffer = io.BytesIO()
+    np.savez(buffer, allow_pickle=False, **arrays)
+    return text, buffer.getvalue()
+
+
+def _load_npz(payload: bytes, *, max_bytes: int) -> dict[str, np.ndarray]:
+    """Read an .npz payload without unpickling and without trusting its declared sizes blindly: every
+    member must be an uncompressed-size-checked .npy whose header promises no more data than it holds."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+    except zipfile.BadZipFile as exc:
+        raise ValueError(f"malformed array store ({exc})") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ARRAYS:
+            raise ValueError("malformed array store: too many arrays")
+        if sum(m.file_size for m in members) > max_bytes:
+            raise ValueError(f"the arrays are larger than the {max_bytes}-byte limit")
+        arrays: dict[str, np.ndarray] = {}
+        for member in members:
+            if not member.filename.endswith(".npy"):
+                raise ValueError("malformed array store: a member is not an array")
+            with archive.open(member) as handle:
+                version = np.lib.format.read_magic(handle)
+                if version == (1, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle)
+                elif version == (2, 0):
+                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle)
+                else:
+                    raise ValueError(f"malformed array store: .npy version {version}")
+                if dtype.hasobject:
+                    raise ValueError("the arrays hold Python objects, which are never unpickled")
+                count = 1
+                for n in shape:
+                    count *= int(n)
+                if count * dtype.itemsize > member.file_size:
+                    raise ValueError("malformed array store: an array is shorter than its header says")
+            with archive.open(member) as handle:
+                arrays[member.filename[:-4]] = np.lib.format.read_array(handle, allow_pickle=False)
+    return arrays
+
+
+def decode_result(text: bytes, payload: bytes, *, max_bytes: int) -> Any:
+    """Decode (JSON bytes, .npz bytes) from the child into plain values, never unpickling (parent side)."""
+    if len(text) > max_bytes or len(payload) > max_bytes:
+        raise ValueError(f"the result is larger than the {max_bytes}-byte limit")
+    try:
+        data = json.loads(text.decode("utf-8"))
+        arrays = _load_npz(payload, max_bytes=max_bytes)
+        return decode(data, arrays)
+    except RecursionError:
+        raise ValueError("malformed probe result: nested too deeply") from None
+    except (UnicodeDecodeError, TypeError, KeyError, AttributeError, EOFError, OSError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"malformed probe result ({type(exc).__name__}: {exc})") from None
+
+
+def write_result(path: Path, value: Any) -> None:
+    """Write an encoded value as `<path>.json` and `<path>.npz`."""
+    text, payload = encode_result(value)
+    path.with_suffix(".npz").write_bytes(payload)
+    path.with_suffix(".json").write_bytes(text)
 
 
 def read_result(path: Path, *, max_bytes: int) -> Any:
-    """Read a value written by `write_result`, never unpickling (parent side)."""
+    """Read a value written by `write_result` (or saved from the child by the parent), never unpickling."""
     json_path, npz_path = path.with_suffix(".json"), path.with_suffix(".npz")
     for file in (json_path, npz_path):
         if file.stat().st_size > max_bytes:
             raise ValueError(f"{file.name} is larger than the {max_bytes}-byte limit")
-    data = json.loads(json_path.read_text(encoding="utf-8"))
-    with np.load(npz_path, allow_pickle=False) as store:
-        arrays = {key: store[key] for key in store.files}
-    return decode(data, arrays)
+    return decode_result(json_path.read_bytes(), npz_path.read_bytes(), max_bytes=max_bytes)
