@@ -25,7 +25,3 @@ if [ ! -f "$stamp" ]; then
     touch "$stamp"
 fi
 
-# The offline CIFAR-10 copy beside the repository, when present and nothing else was chosen.
-if [ -z "${CIFAR10_ROOT:-}" ] && [ -f ../shared/datasets/cifar10-jpeg.tar.gz ]; then
-    echo "setup: using CIFAR10_ROOT=$(cd ../shared/datasets && pwd)"
-fi
