@@ -1,8 +1,9 @@
 """The nbgrader source notebook source/pytorch_tensor/pytorch_tensor.ipynb is well formed and runs.
 
 Checks: nbformat + nbgrader (schema version 3) metadata, unique grade ids, points, bilingual narrative,
-visible tests before hidden tests in every grade cell, the notebook's own solution cell, that the visible
-tests catch typical mistakes, and a top-to-bottom run with nbclient in a temporary copy of the folder.
+a visible test cell (0 points) then a grade cell for every TODO (the grade cell's hidden tests call the
+autograder's check; tests/nbgrader checks the points against the checks), the notebook's own solution cell, that the
+visible tests catch typical mistakes, and a top-to-bottom run with nbclient in a temporary copy of the folder.
 """
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ MODULE = ASSIGNMENT_DIR / "tensor_basics.py"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-TOTAL_POINTS = 30
+TOTAL_POINTS = 30  # the autograder's total for pytorch_tensor (POINTS); the loss-curve cell is worth 0
+NOTEBOOK_ONLY = "test_loss_curve"  # the grade cell of the notebook's own task: its own asserts, 0 points
 
 
 def _load_module(name: str = "tensor_basics_for_notebook_tests"):
@@ -46,6 +48,11 @@ def _meta(cell):
 
 def _grade_cells(nb):
     return [c for c in nb.cells if _meta(c).get("grade")]
+
+
+def _test_cells(nb):
+    """The visible test cells: locked grade cells worth 0 points (nbgrader's Validate reports them), named test_*."""
+    return [c for c in nb.cells if c.cell_type == "code" and c.id.startswith("test_") and c.id != NOTEBOOK_ONLY]
 
 
 def _todo_functions() -> list[str]:
@@ -92,29 +99,37 @@ def test_outputs_are_empty(nb):
             assert cell.outputs == [] and cell.execution_count is None, cell.id
 
 
-def test_grade_cells_have_points_visible_then_hidden_tests(nb):
-    grade_cells = _grade_cells(nb)
-    assert len(grade_cells) >= 17
+def test_every_test_cell_is_followed_by_its_grade_cell(nb):
+    """Visible tests in a locked test cell worth 0 points; right after it, the grade cell: comments for
+    students, then hidden tests that only call the autograder's check (so the points are the checks' points)."""
+    tests = _test_cells(nb)
+    assert len(tests) == 17
     total = 0
-    for cell in grade_cells:
+    for cell in tests:
         meta = _meta(cell)
-        assert cell.cell_type == "code" and meta["locked"] and not meta["solution"], meta["grade_id"]
-        assert meta["points"] in (1, 2), f"{meta['grade_id']}: {meta['points']} points"
-        total += meta["points"]
-        lines = [line.strip() for line in cell.source.splitlines()]
-        assert lines.count(BEGIN_HIDDEN) == 1 and lines.count(END_HIDDEN) == 1, meta["grade_id"]
+        assert meta["locked"] and meta["grade"] and meta["points"] == 0 and not meta["solution"], cell.id
+        assert BEGIN_HIDDEN not in cell.source, f"{cell.id}: hidden tests belong in the grade cell"
+        assert "got" in cell.source and "expected" in cell.source, \
+            f"{cell.id}: visible asserts should say what they got and what was expected"
+        assert cell.source.count("assert") >= 1 and HANGUL.search(cell.source), cell.id
+        grade = nb.cells[nb.cells.index(cell) + 1]
+        gmeta = _meta(grade)
+        assert gmeta["grade"] and gmeta["locked"] and not gmeta["solution"] and gmeta["points"] >= 1, grade.id
+        total += gmeta["points"]
+        lines = grade.source.splitlines()
         begin, end = lines.index(BEGIN_HIDDEN), lines.index(END_HIDDEN)
-        assert begin < end and end == len(lines) - 1, meta["grade_id"]
-        visible, hidden = "\n".join(lines[:begin]), "\n".join(lines[begin + 1 : end])
-        assert "got" in visible and "expected" in visible, \
-            f"{meta['grade_id']}: visible asserts should say what they got and what was expected"
-        assert visible.count("assert") >= 1 and hidden.count("assert") >= 1, meta["grade_id"]
-        assert HANGUL.search(visible), f"{meta['grade_id']}: visible messages in Korean and English"
+        assert end == len(lines) - 1 and all(line.startswith("#") for line in lines[:begin]), grade.id
+        assert lines[0].startswith("# 채점 / graded: TODO ") and f"{gmeta['points']}점" in lines[0], grade.id
+        assert lines[begin + 1 : end] == ["from autograder.notebook import check",
+                                          f'check("pytorch_tensor", "{grade.id.removeprefix("grade_")}")'], grade.id
     assert total == TOTAL_POINTS
+    scored = [c for c in _grade_cells(nb) if _meta(c)["points"] > 0]
+    assert len(scored) == 17 and all(c.id.startswith("grade_") for c in scored)
+    assert _grade_cells(nb)[-1].id == NOTEBOOK_ONLY and _meta(_grade_cells(nb)[-1])["points"] == 0
 
 
-def test_every_todo_function_is_demonstrated_and_graded_in_order(nb):
-    grade_sources = [c.source for c in _grade_cells(nb)]
+def test_every_todo_function_is_demonstrated_and_tested_in_order(nb):
+    grade_sources = [c.source for c in _test_cells(nb)]
     demo_sources = [c.source for c in nb.cells if c.cell_type == "code" and c.id.startswith("demo_")]
     first_graded = []
     for name in _todo_functions():
@@ -208,16 +223,15 @@ def _run_grade_cell(nb, grade_id: str, module) -> None:
     exec(compile(cell.source, f"<{grade_id}>", "exec"), namespace)
 
 
-def test_grade_cells_pass_with_the_solution(nb, capsys):
+def test_test_cells_pass_with_the_solution(nb, capsys):
     module = _load_module()
-    for cell in _grade_cells(nb):
-        if cell.id != "test_loss_curve":  # needs the notebook's earlier cells; covered by the run below
-            _run_grade_cell(nb, cell.id, module)
-    assert capsys.readouterr().out.count("visible tests passed") == len(_grade_cells(nb)) - 1
+    for cell in _test_cells(nb):
+        _run_grade_cell(nb, cell.id, module)
+    assert capsys.readouterr().out.count("visible tests passed") == len(_test_cells(nb))
 
 
-def test_grade_cells_fail_on_the_unsolved_skeleton(nb):
-    """With every solution region replaced by `raise NotImplementedError` no grade cell passes."""
+def test_test_cells_fail_on_the_unsolved_skeleton(nb):
+    """With every solution region replaced by `raise NotImplementedError` no test cell passes."""
     import types
 
     lines, out, inside = MODULE.read_text(encoding="utf-8").splitlines(), [], False
@@ -232,8 +246,8 @@ def test_grade_cells_fail_on_the_unsolved_skeleton(nb):
     skeleton = types.ModuleType("tensor_basics_skeleton")
     sys.modules[skeleton.__name__] = skeleton
     exec(compile("\n".join(out), "tensor_basics_skeleton.py", "exec"), skeleton.__dict__)
-    for cell in _grade_cells(nb):
-        with pytest.raises((NotImplementedError, AssertionError)):
+    for cell in [*_test_cells(nb), next(c for c in nb.cells if c.id == NOTEBOOK_ONLY)]:
+        with pytest.raises((NotImplementedError, AssertionError, NameError)):
             exec(compile(cell.source, f"<{cell.id}>", "exec"), {"np": np, "torch": torch, "tb": skeleton})
 
 
@@ -292,12 +306,27 @@ def test_visible_tests_catch_a_typical_mistake(nb, grade_id):
         exec(compile(visible, f"<{grade_id}>", "exec"), {"np": np, "torch": torch, "tb": module})
 
 
-def test_hidden_tests_catch_what_the_visible_ones_miss(nb):
+def test_hidden_tests_catch_what_the_visible_ones_miss(nb, tmp_path, monkeypatch):
+    """get_device that ignores CUDA passes the visible tests on a CPU-only machine, not the grade cell."""
     module = _load_module()
     module.get_device = lambda *, prefer_cuda=True: torch.device("cpu")  # ignores CUDA
     cell = next(c for c in nb.cells if c.id == "test_get_device")
-    with pytest.raises(AssertionError):
+    if not torch.cuda.is_available():
         exec(compile(cell.source, "<test_get_device>", "exec"), {"np": np, "torch": torch, "tb": module})
+
+    from autograder.notebook import CheckFailed, clear_cache
+
+    folder = tmp_path / "pytorch_tensor"
+    shutil.copytree(ASSIGNMENT_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    text = (folder / "tensor_basics.py").read_text(encoding="utf-8")
+    old = '    if prefer_cuda and torch.cuda.is_available():\n        return torch.device("cuda")\n'
+    assert text.count(old) == 1
+    (folder / "tensor_basics.py").write_text(text.replace(old, ""), encoding="utf-8")
+    grade = next(c for c in nb.cells if c.id == "grade_get_device")
+    monkeypatch.chdir(folder)
+    clear_cache()
+    with pytest.raises(CheckFailed, match="Choose 'cuda' when prefer_cuda"):
+        exec(compile(grade.source, "<grade_get_device>", "exec"), {})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -339,6 +368,7 @@ def test_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     shutil.copytree(ASSIGNMENT_DIR, workdir, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.delenv("AUTOGRADER_SKIP", raising=False)  # the grade cells grade every check
     nb = nbformat.read(workdir / NOTEBOOK.name, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
     try:
@@ -352,7 +382,11 @@ def test_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not [o for o in cell.outputs if o.output_type == "error"], cell.id
-    for cell in _grade_cells(nb):
+    for cell in [*_test_cells(nb), next(c for c in nb.cells if c.id == NOTEBOOK_ONLY)]:
         assert "visible tests passed" in stdout(cell), cell.id
+    for cell in _grade_cells(nb):  # the hidden tests: the autograder's checks on the folder's module
+        if cell.id.startswith("grade_"):
+            points = _meta(cell)["points"]
+            assert f"자동 채점 / autograder: {points} / {points} ✔" in stdout(cell), cell.id
     assert "cpu" in stdout(next(c for c in nb.cells if c.id == "demo_device"))
     assert "view -> RuntimeError" in stdout(next(c for c in nb.cells if c.id == "demo_view"))

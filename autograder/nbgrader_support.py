@@ -1,0 +1,124 @@
+"""What nbgrader_config.py plugs into nbgrader (0.9) so that the instructor's nbgrader commands are safe.
+
+nbgrader's traps and what the course does about them (docs/instructors.md explains the workflow):
+
+* `nbgrader generate_assignment` copies every file but the notebooks unchanged, so the source modules
+  (`tensor_basics.py`, `classifier.py`: solutions between markers) would reach release/.
+  `ReleaseModules`, the first of GenerateAssignment's preprocessors, writes the project's student
+  version of each `.py` file over nbgrader's copy (the same bytes `autograder assign` writes), refuses to
+  go on while any marker text is left in release/<assignment>/ (nbgrader then removes the half-made
+  folder and fails), and refuses an answer key (solutions/) that is not a fresh build of source/.
+* `nbgrader autograde` copies the source files over the student's: `STUDENT_MODULES` is for
+  `Autograde.exclude_overwriting`, so the student's module stays (the data module is still replaced by
+  the trusted one).
+* nbgrader scores a grade cell 0 when it printed anything on stderr (PyTorch warnings, tqdm bars):
+  `STDERR_PATTERN` for `IgnorePattern`, which drops stderr output before the grades are saved.
+* one timeout for every cell: `cell_timeout` gives the grade cells whose hidden tests call the autograder
+  (they run no student code themselves; they wait for the sandbox, itself time-limited)
+  `GRADE_CELL_TIMEOUT` and every other cell, the visible test cells included, `CELL_TIMEOUT`.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import is_grade
+
+from autograder.assign import BuildError, build_assignment, build_file
+from autograder.assign.build import diff_trees, list_files
+from autograder.assign.markers import MARKER_TEXTS
+from autograder.paths import ASSIGNMENT_MODULES, default_solutions_dir
+
+#: What the hidden tests import (`from autograder.notebook import check`).
+CHECK_MODULE = "autograder.notebook"
+
+#: `c.Autograde.exclude_overwriting`: the files of each assignment that are the student's work.
+STUDENT_MODULES: dict[str, list[str]] = {a: [f"{m}.py"] for a, m in ASSIGNMENT_MODULES.items()}
+
+#: `c.IgnorePattern.pattern`: matches every stderr output (empty ones too). Points come only from the
+#: hidden checks, which fail by raising; stderr never carries a test result in this course.
+STDERR_PATTERN = r"^"
+
+#: Seconds for an ordinary cell: a full-data epoch of both models takes about 1 min on 2 CPU cores.
+CELL_TIMEOUT = 600
+#: Seconds for a grade cell that calls the autograder. It runs no student code itself: it waits for
+#: `grade_submission`, whose sandbox stops student code by the default `Limits` (600 s per training check,
+#: 1800 s per grading; the answer key's results are cached after the first student). This is longer than
+#: both together, so the sandbox's limits, the same as `autograder grade`'s, decide.
+GRADE_CELL_TIMEOUT = 3600
+
+
+def cell_timeout(cell: NotebookNode) -> int:
+    """`c.Execute.timeout_func`: the time limit of one cell. In `nbgrader autograde` a grade cell holds its
+    hidden tests again (nbgrader restores them from the gradebook)."""
+    if is_grade(cell) and CHECK_MODULE in cell.get("source", ""):
+        return GRADE_CELL_TIMEOUT
+    return CELL_TIMEOUT
+
+
+class ReleaseModules(NbGraderPreprocessor):
+    """GenerateAssignment: student versions of the assignment's `.py` files in release/<assignment>/.
+
+    Runs before the notebook itself is converted (nbgrader has copied the other files by then), once per
+    notebook; it changes files, not the notebook. Any problem raises, and nbgrader then deletes
+    release/<assignment>/ and exits with an error.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        assignment = resources["nbgrader"]["assignment"]
+        coursedir = self._coursedir()
+        source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+        release = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
+        written = write_release_modules(source, release)
+        for path in written:
+            self.log.info("Wrote the student version of %s", path)
+        check_answer_key(source, default_solutions_dir() / assignment)
+        return nb, resources
+
+    def _coursedir(self) -> Any:
+        owner = self.parent  # the exporter, whose parent is the converter
+        while owner is not None and getattr(owner, "coursedir", None) is None:
+            owner = getattr(owner, "parent", None)
+        if owner is None:
+            raise RuntimeError("ReleaseModules runs inside `nbgrader generate_assignment` only")
+        return owner.coursedir
+
+
+def write_release_modules(source: Path, release: Path) -> list[Path]:
+    """Write the student version of every `.py` file of `source` that nbgrader copied into `release`;
+    raise when marker text is left in any file of `release` but the notebooks."""
+    written = []
+    for relative in list_files(source):
+        target = release / relative
+        if relative.suffix != ".py" or not target.exists():  # nbgrader did not copy it (CourseDirectory.ignore)
+            continue
+        built = build_file(source / relative, relative=relative.as_posix())
+        target.unlink()  # nbgrader may have made it read-only
+        target.write_bytes(built.release)
+        written.append(target)
+    # Every file, hidden ones too (nbgrader copies them; the build skips them); notebooks are converted later.
+    leftovers = [str(p) for p in sorted(release.rglob("*")) if p.is_file() and p.suffix != ".ipynb" and _has_markers(p)]
+    if leftovers:
+        raise BuildError("solution markers left in the release; nothing was released:\n  " + "\n  ".join(leftovers))
+    return written
+
+
+def check_answer_key(source: Path, solutions: Path) -> None:
+    """Raise unless `solutions` (the answer key the hidden tests grade against) is a fresh build of `source`."""
+    with tempfile.TemporaryDirectory(prefix="answer-key-") as tmp:
+        fresh = Path(tmp, "solutions")
+        build_assignment(source=source, release=Path(tmp, "release"), solutions=fresh)
+        differ = diff_trees(fresh, solutions)
+    if differ:
+        raise BuildError(
+            f"the answer key {solutions} is not a build of {source} (differs: {', '.join(differ)}); the hidden "
+            "tests grade against it\n  fix: run `autograder assign`, then this command again"
+        )
+
+
+def _has_markers(path: Path) -> bool:
+    data = path.read_bytes()
+    return any(text.encode() in data for text in MARKER_TEXTS)

@@ -1,0 +1,282 @@
+"""What the hidden tests of the course notebooks call: the autograder's checks as an nbgrader grade cell.
+
+Every grade cell of the source notebooks ends with
+
+    ### BEGIN HIDDEN TESTS
+    from autograder.notebook import check
+    check("pytorch_tensor", "zeros_and_ones")
+    ### END HIDDEN TESTS
+
+`check` grades the folder of the notebook (the kernel's working folder; in `nbgrader autograde` that is the
+student's folder under autograded/) with `autograder.grade.grade_submission`, as `autograder grade` does
+(same answer key, limits, sandbox and reference cache), and turns the results of the named checks into
+the outcome nbgrader scores (`nbgrader.utils.determine_grade`):
+
+* every check passed: a summary on stdout and no value -> nbgrader gives the cell's points;
+* some passed: the messages on stdout and the points earned as the cell's value (a float) -> nbgrader's
+  partial credit;
+* none passed: `CheckFailed` (an AssertionError) with the messages -> 0 points.
+
+So a grade cell whose points are the sum of its checks' points (tests/nbgrader checks this) scores what
+those checks score in `autograder grade`. The error shows only the messages, never a traceback with the
+cell's (hidden) code.
+
+All checks but the training ones are graded together on the first call and kept for the later cells
+(keyed by the student's `.py` files, so an edited module is graded again); each training check
+(`fc_accuracy`, `conv_accuracy`: one epoch on the full CIFAR-10) runs on its own, in its own cell.
+`AUTOGRADER_SKIP=fc_accuracy,conv_accuracy` leaves checks out, as `autograder grade --skip` does: a
+skipped check earns nothing here (its cell reports it), and `autograder grade` leaves it out of the total.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder.grade.engine import GradingError, grade_submission
+from autograder.grade.registry import Check, checks_for
+from autograder.grade.report import CheckResult
+from autograder.paths import ASSIGNMENT_MODULES
+
+SKIP_ENV = "AUTOGRADER_SKIP"
+#: The word instructors can search the autograded notebooks for (`grep -rl "GRADER ERROR" autograded/`).
+GRADER_ERROR = "GRADER ERROR"
+_FAST = "*"  # the scope of every check that is not a training check
+
+_CACHE: dict[tuple[str, str, str, str], dict[str, CheckResult]] = {}
+
+
+class CheckFailed(AssertionError):
+    """No check of the grade cell passed. Shown as the messages alone: IPython renders an exception with
+    `_render_traceback_` from that method, so the cell's code (the hidden test) never appears."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def _render_traceback_(self) -> list[str]:
+        first, *rest = self.message.splitlines() or [""]
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {first}", *rest]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The named checks' results for one grade cell."""
+
+    assignment: str
+    results: tuple[CheckResult, ...]
+
+    @property
+    def score(self) -> float:
+        return round(sum(r.score for r in self.results), 4)
+
+    @property
+    def points(self) -> float:
+        return round(sum(r.points for r in self.results), 4)
+
+    def lines(self) -> list[str]:
+        lines = []
+        for row in self.results:
+            mark = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "skipped": "SKIP"}.get(row.status, "ERR!")
+            lines.append(f"  [{mark}] {row.title} — {_num(row.score)} / {_num(row.points)}")
+            if row.message:  # why it failed; for a passed accuracy check, the accuracy reached
+                lines.extend(f"         {text}" for text in row.message.splitlines())
+        return lines
+
+
+def check(assignment: str, *names: str) -> float | None:
+    """Grade the checks `names` of `assignment` on the notebook's folder; see the module's docstring."""
+    try:
+        outcome = grade_checks(assignment, names)
+    except ValueError as exc:  # the grade cell names no such check: the notebook's fault, not the student's
+        raise CheckFailed(f"{GRADER_ERROR}: {exc}") from None
+    summary = f"자동 채점 / autograder: {_num(outcome.score)} / {_num(outcome.points)}"
+    if outcome.score >= outcome.points:
+        print("\n".join([f"{summary} ✔", *outcome.lines()]))
+        return None
+    if outcome.score > 0:
+        print("\n".join([f"{summary} (부분 점수 / partial credit)", *outcome.lines()]))
+        return outcome.score  # nbgrader reads a number shown as the cell's value as partial credit
+    raise CheckFailed("\n".join([summary, *outcome.lines()]))
+
+
+def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None = None) -> Outcome:
+    """The results of the checks `names` on `folder` (default: the notebook's folder), graded or cached."""
+    names = tuple(names)
+    registry = _checks(assignment, names)
+    skipped = {n for n in names if n in _skipped_by_env()}
+    rows: dict[str, CheckResult] = {}
+    for name in names:
+        if name in skipped:
+            item = registry[name]
+            rows[name] = CheckResult(assignment, name, item.title, item.points, 0.0, "skipped",
+                                     f"not graded: left out by {SKIP_ENV} (0 points here; "
+                                     "`autograder grade --skip` leaves it out of the total)")
+    wanted = [n for n in names if n not in skipped]
+    if wanted:
+        try:
+            submission = folder if folder is not None else submission_folder(assignment)
+            for scope, in_scope in _scopes(assignment, wanted, skipped=_skipped_by_env()).items():
+                graded = _graded(assignment, submission, scope, in_scope)
+                rows.update({n: graded[n] for n in wanted if n in graded})
+        except GradingError as exc:  # exit code 3: the grader's own inputs are missing (answer key, CIFAR-10)
+            blame = f"{GRADER_ERROR}: " if exc.exit_code == 3 else ""
+            raise CheckFailed(f"{blame}the submission could not be graded: {exc}") from None
+        except KeyboardInterrupt:  # nbgrader interrupts a cell that runs out of time
+            raise CheckFailed(f"{GRADER_ERROR}: grading was interrupted (the cell's time limit; see "
+                              "c.Execute.timeout_func in nbgrader_config.py)") from None
+        except Exception as exc:  # noqa: BLE001 - a grader bug must read as one, without the hidden code
+            raise CheckFailed(f"{GRADER_ERROR}: the grader failed ({type(exc).__name__}: {exc}); "
+                              "this is not the student's fault") from None
+    results = []
+    for name in names:
+        row = rows.get(name)
+        if row is None:
+            item = registry[name]
+            row = CheckResult(assignment, name, item.title, item.points, 0.0, "grader-error",
+                              "the grader did not report this check")
+        if row.status == "grader-error" and GRADER_ERROR not in row.message:
+            row = CheckResult(row.assignment, row.name, row.title, row.points, row.score, row.status,
+                              f"{GRADER_ERROR}: {row.message}", row.seconds)
+        results.append(row)
+    return Outcome(assignment, tuple(results))
+
+
+def submission_folder(assignment: str) -> Path:
+    """The folder to grade: the working folder when it holds the assignment's module (nbgrader starts the
+    kernel in the notebook's folder), else the folder the notebook imported the module from."""
+    module = ASSIGNMENT_MODULES[assignment]
+    cwd = Path.cwd()
+    if (cwd / f"{module}.py").is_file():
+        return cwd
+    imported = sys.modules.get(module)
+    path = getattr(imported, "__file__", None)
+    if path and Path(path).name == f"{module}.py":
+        return Path(path).resolve().parent
+    raise GradingError(f"{cwd} holds no {module}.py (the notebook's folder must hold the student's module)")
+
+
+@dataclass(frozen=True)
+class GradeCell:
+    """A grade cell of a source notebook and the checks its hidden tests call (none: a 0-point cell, i.e. a
+    visible test cell or the notebook's own task)."""
+
+    grade_id: str
+    points: float
+    assignment: str | None
+    checks: tuple[str, ...]
+
+
+def grade_cells(nb: Any) -> list[GradeCell]:
+    """The grade cells of a source notebook (an nbformat node), with the `check(...)` call of each.
+
+    Raises ValueError for a hidden-test region that calls `check` other than with string literals, or
+    more than once.
+    """
+    found = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        calls = [_literal_call(node, meta["grade_id"]) for node in ast.walk(ast.parse(_hidden(cell.source)))
+                 if isinstance(node, ast.Call) and _called_name(node.func) == "check"]
+        if len(calls) > 1:
+            raise ValueError(f"grade cell {meta['grade_id']!r} calls check() {len(calls)} times; call it once")
+        assignment, checks = calls[0] if calls else (None, ())
+        found.append(GradeCell(meta["grade_id"], float(meta.get("points", 0)), assignment, checks))
+    return found
+
+
+def _hidden(source: str) -> str:
+    lines, inside = [], False
+    for line in source.split("\n"):
+        if line.strip() == "### BEGIN HIDDEN TESTS":
+            inside = True
+        elif line.strip() == "### END HIDDEN TESTS":
+            inside = False
+        elif inside:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _literal_call(node: ast.Call, grade_id: str) -> tuple[str, tuple[str, ...]]:
+    values = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if node.keywords or len(values) != len(node.args) or len(values) < 2:
+        raise ValueError(f"grade cell {grade_id!r}: call check(\"<assignment>\", \"<check>\", ...) with strings only")
+    return values[0], tuple(values[1:])
+
+
+def clear_cache() -> None:
+    """Forget every graded result (the next `check` grades again)."""
+    _CACHE.clear()
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def _checks(assignment: str, names: Sequence[str]) -> dict[str, Check]:
+    if assignment not in ASSIGNMENT_MODULES:
+        raise ValueError(f"unknown assignment {assignment!r}; choose one of {', '.join(ASSIGNMENT_MODULES)}")
+    registry = {c.name: c for c in checks_for(assignment)}
+    unknown = [n for n in names if n not in registry]
+    if not names or unknown:
+        raise ValueError(f"{assignment} has no check {', '.join(map(repr, unknown)) or '(none named)'}; "
+                         f"its checks: {', '.join(registry)}")
+    return registry
+
+
+def _skipped_by_env() -> set[str]:
+    return {name.strip() for name in os.environ.get(SKIP_ENV, "").split(",") if name.strip()}
+
+
+def _scope_of(item: Check) -> str:
+    return item.name if item.timeout == "train" else _FAST
+
+
+def _scopes(assignment: str, wanted: Sequence[str], *, skipped: set[str]) -> dict[str, list[str]]:
+    """Which grading runs the wanted checks need: all fast checks together, each training check alone."""
+    everything = checks_for(assignment)
+    by_name = {c.name: c for c in everything}
+    scopes: dict[str, list[str]] = {}
+    for name in wanted:
+        scope = _scope_of(by_name[name])
+        if scope not in scopes:
+            scopes[scope] = [c.name for c in everything if _scope_of(c) == scope and c.name not in skipped]
+    return scopes
+
+
+def _graded(assignment: str, submission: Path, scope: str, in_scope: list[str]) -> dict[str, CheckResult]:
+    key = (assignment, str(submission.resolve()), _digest(submission), scope)
+    if key not in _CACHE:
+        skip = [c.name for c in checks_for(assignment) if c.name not in in_scope]
+        report = grade_submission(submission=submission, assignment=assignment, skip=skip)
+        _CACHE[key] = {row.name: row for row in report.results}
+    return _CACHE[key]
+
+
+def _digest(folder: Path) -> str:
+    """A fingerprint of the student's Python files (what the checks run)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        if "__pycache__" in path.parts or ".ipynb_checkpoints" in path.parts or not path.is_file():
+            continue
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"

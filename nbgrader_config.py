@@ -1,0 +1,74 @@
+"""nbgrader configuration of the course 인공지능 영상: this folder is the nbgrader course folder.
+
+source/<assignment>/ holds the instructor's notebooks and modules, release/ what students get (written by
+`autograder assign` and, identically, by `nbgrader generate_assignment`), solutions/ the answer key the
+hidden tests grade against. nbgrader's own folders (submitted/, autograded/, feedback/, gradebook.db) are
+ignored by git. The workflow, from authoring to exported grades, is in docs/instructors.md.
+
+Run nbgrader from the project's environment (`.venv/bin/nbgrader ...`): this file and the hidden tests
+import the project's `autograder` package. If anything here fails, the nbgrader command stops (nbgrader
+would otherwise only log a warning and go on with its defaults, which would release the solutions).
+"""
+import os
+from pathlib import Path
+
+try:
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+    from autograder.assign import CODE_STUB, TEXT_STUB
+    from autograder.nbgrader_support import (
+        CELL_TIMEOUT,
+        STDERR_PATTERN,
+        STUDENT_MODULES,
+        ReleaseModules,
+        cell_timeout,
+    )
+
+    COURSE = Path(__file__).resolve().parent
+    c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+
+    c.CourseDirectory.root = str(COURSE)
+    c.CourseDirectory.course_id = "ai-vision"
+    # The answer key of the hidden tests (autograder.notebook.check): this course folder's solutions/.
+    # The kernels that `nbgrader autograde` starts inherit it.
+    os.environ.setdefault("AUTOGRADER_SOLUTIONS", str(COURSE / "solutions"))
+
+    # --- generate_assignment: the same student notebooks and modules as `autograder assign` -----------
+    c.ClearSolutions.code_stub = dict(CODE_STUB)
+    c.ClearSolutions.text_stub = TEXT_STUB
+    # nbgrader copies the `.py` modules unchanged; ReleaseModules writes their student versions over
+    # the copies (and stops the command if marker text is left, or if solutions/ is out of date).
+    c.GenerateAssignment.preprocessors = [
+        ReleaseModules,
+        *GenerateAssignment.class_traits()["preprocessors"].default(),
+    ]
+    # release/ is committed (built by `autograder assign`); without --force nbgrader would skip an
+    # existing release folder and then never record the notebooks in the gradebook.
+    c.GenerateAssignment.force = True
+
+    # --- autograde --------------------------------------------------------------------------------
+    # nbgrader copies the source files over the student's: keep the student's module (the trusted data
+    # module cifar10.py is still replaced by the instructor's).
+    c.Autograde.exclude_overwriting = {a: list(files) for a, files in STUDENT_MODULES.items()}
+    # nbgrader scores a grade cell 0 when it wrote anything on stderr (PyTorch warnings, tqdm bars).
+    # The points come from the hidden checks only, so stderr output is dropped before grades are saved.
+    c.IgnorePattern.enabled = True
+    c.IgnorePattern.pattern = STDERR_PATTERN
+    # Per-cell time limits: 600 s for a cell that runs the student's code in the kernel (a full-data
+    # epoch of a model takes ~30 s on 2 CPU cores), 3600 s for a grade cell that calls the autograder
+    # (it waits for the sandbox, which stops student code by `autograder grade`'s limits).
+    c.Execute.timeout_func = cell_timeout
+    c.Execute.timeout = CELL_TIMEOUT  # used only if timeout_func is not (another nbclient)
+    c.Execute.interrupt_on_timeout = True
+
+    # --- generate_feedback: no hidden-test code in the students' HTML --------------------------------
+    # (nbgrader 0.9 shows the grade cells as autograded, hidden tests included: jupyter/nbgrader#917.)
+    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+except Exception as error:  # noqa: BLE001 - stop nbgrader rather than let it run with its defaults
+    raise SystemExit(
+        f"nbgrader_config.py: {type(error).__name__}: {error}\n"
+        "  fix: run nbgrader from the project's environment (.venv/bin/nbgrader), where the `autograder` "
+        "package is installed (bash scripts/setup.sh)"
+    ) from error
