@@ -96,23 +96,19 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, d
     runs confined: as an unprivileged user, without network, unable to see the answer key, the tests or
     the data sets (docs/isolation.md).
     """
-    from autograder.grade import GradingError, grade_submission
+    from autograder.grade import grade_or_report
 
     limits = Limits(check_seconds=check_seconds, train_seconds=train_seconds, total_seconds=total_seconds,
                     memory_mib=memory_mib, processes=processes, output_bytes=output_bytes, threads=threads,
                     import_seconds=import_seconds, disk_mib=disk_mib)
-    try:
-        report = grade_submission(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
-                                  data_dir=data_dir, limits=limits, use_cache=not no_cache,
-                                  skip=skip, confine=False if no_confine else None, hidden=hidden)
-    except GradingError as exc:
-        click.echo(f"autograder: could not grade: {exc}", err=True)
-        sys.exit(exc.exit_code)
+    report = grade_or_report(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
+                             data_dir=data_dir, limits=limits, use_cache=not no_cache,
+                             skip=skip, confine=False if no_confine else None, hidden=hidden)
     click.echo(report.to_text())
     if results_path is not None:
         report.write_results(results_path)
         click.echo(f"results written to {results_path}")
-    sys.exit(4 if report.grader_errors else 0)
+    sys.exit(report.exit_code)
 
 
 if __name__ == "__main__":

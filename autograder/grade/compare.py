@@ -12,6 +12,9 @@ import numpy as np
 from autograder.run.values import ErrorValue, TensorValue
 
 
+NUMERIC_KINDS = "biufc"  # numpy dtype kinds of numbers (booleans included)
+
+
 def describe(value: Any) -> str:
     """A short description of a value for messages."""
     if isinstance(value, TensorValue):
@@ -58,8 +61,12 @@ def compare(name: str, got: Any, expected: Any, *, rtol: float = 1e-5, atol: flo
             got = got.array.reshape(()).item()
         if not _is_number(got):
             return f"'{name}' has the wrong type: got {describe(got)}, expected a number like {expected!r}"
-        if not np.isclose(got, expected, rtol=rtol, atol=atol):
-            return f"'{name}' has the wrong value: got {got:.6g}, expected {expected:.6g}"
+        try:
+            number = float(got)
+        except OverflowError:
+            return f"'{name}' has the wrong value: got an integer of {len(str(abs(got)))} digits, expected {expected:.6g}"
+        if not np.isclose(number, expected, rtol=rtol, atol=atol):
+            return f"'{name}' has the wrong value: got {number:.6g}, expected {expected:.6g}"
         return None
     if isinstance(expected, (list, tuple)) and not (len(expected) == 2 and expected[0] in ("device", "dtype")):
         if not isinstance(got, (list, tuple)):
@@ -98,7 +105,11 @@ def _compare_arrays(name: str, got: Any, expected: TensorValue, *, rtol: float, 
     if expected.kind == "tensor" and got.device != expected.device:
         return f"'{name}' is on the wrong device: got {got.device}, expected {expected.device}"
     a, b = np.asarray(got.array), np.asarray(expected.array)
-    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
+    if (a.dtype.kind in NUMERIC_KINDS) != (b.dtype.kind in NUMERIC_KINDS):
+        return f"'{name}' holds the wrong kind of values: got {describe(got)}, expected {describe(expected)}"
+    if a.dtype.kind not in NUMERIC_KINDS:
+        equal = a.dtype == b.dtype and np.array_equal(a, b)
+    elif a.dtype.kind in "fc" or b.dtype.kind in "fc":
         equal = np.allclose(a.astype(np.float64), b.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True)
     else:
         equal = np.array_equal(a, b)

@@ -14,16 +14,18 @@ from typing import Any, Collection
 
 import numpy as np
 
+from autograder.feedback.inert import escape_controls, inert, inert_line
 from autograder.grade.checks.common import error_verdict
 from autograder.grade.registry import Check, Verdict, checks_for
+from autograder.grade.rescore import rescore
 from autograder.grade.report import CheckResult, GradeReport
+from autograder.intake import IntakeError, IntakeLimits, receive_submission
 from autograder.paths import ASSIGNMENT_MODULES, TRUSTED_FILES, default_cache_dir, default_solutions_dir
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
 from autograder.run import confine as sandbox_confine
 from autograder.run.values import read_result
 
 SEED = 0
-MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "results.json")
 
 
@@ -43,46 +45,51 @@ class _Prepared:
     checks: list[Check]
 
 
+def _regular_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def _unwrap(folder: Path, *, levels: int = 3) -> Path:
+    """The folder itself, or the one folder an archive or LMS wrapped it in (e.g. `hw1/pytorch_tensor/`)."""
+    for _ in range(levels):
+        if any(_regular_file(folder / f"{m}.py") or (folder / a).is_dir() for a, m in ASSIGNMENT_MODULES.items()):
+            return folder
+        entries = [e for e in folder.iterdir() if not e.name.startswith(".")]
+        if len(entries) != 1 or not entries[0].is_dir() or entries[0].is_symlink():
+            return folder
+        folder = entries[0]
+    return folder
+
+
 def find_assignments(submission: Path, assignment: str | None = None) -> dict[str, Path]:
-    """The assignment folders in `submission` (release/'s layout, or one assignment's folder)."""
-    if not submission.is_dir():
-        raise GradingError(f"no such submission folder: {submission}", exit_code=2)
+    """The assignment folders in `submission` (release/'s layout, or one assignment's folder).
+    Links are never followed: a linked folder or module counts as missing."""
+    if not submission.is_dir() or submission.is_symlink():
+        raise GradingError(f"제출 폴더가 없습니다: {submission} / no such submission folder: {submission}", exit_code=2)
+    submission = _unwrap(submission)
     found: dict[str, Path] = {}
     for name, module in ASSIGNMENT_MODULES.items():
-        if (submission / name / f"{module}.py").is_file():
-            found[name] = submission / name
-        elif submission.name == name or (submission / f"{module}.py").is_file():
-            if (submission / f"{module}.py").is_file():
-                found[name] = submission
+        folder = submission / name
+        if folder.is_dir() and not folder.is_symlink() and _regular_file(folder / f"{module}.py"):
+            found[name] = folder
+        elif _regular_file(submission / f"{module}.py"):
+            found[name] = submission
     if assignment is not None:
         if assignment not in ASSIGNMENT_MODULES:
-            raise GradingError(f"unknown assignment {assignment!r}; choose one of {', '.join(ASSIGNMENT_MODULES)}")
+            raise GradingError(f"과제 이름이 잘못되었습니다: {assignment!r} ({', '.join(ASSIGNMENT_MODULES)} 중 하나) / "
+                               f"unknown assignment {assignment!r}; choose one of {', '.join(ASSIGNMENT_MODULES)}")
         if assignment not in found:
             module = ASSIGNMENT_MODULES[assignment]
-            raise GradingError(f"{submission} has no {assignment}/{module}.py (nor {module}.py at its top)")
+            raise GradingError(f"제출물에 {assignment}/{module}.py 파일이 없습니다. 노트북과 함께 {module}.py를 제출하세요. / "
+                               f"The submission has no {assignment}/{module}.py (nor {module}.py at its top): "
+                               f"hand in {module}.py with the notebook.")
         return {assignment: found[assignment]}
     if not found:
         expected = ", ".join(f"{a}/{m}.py" for a, m in ASSIGNMENT_MODULES.items())
-        raise GradingError(f"{submission} holds no assignment: expected {expected} (release/'s layout)")
+        raise GradingError(f"제출물에서 과제를 찾지 못했습니다: {expected} 중 하나가 있어야 합니다 (노트북만으로는 채점할 수 "
+                           f"없습니다). / The submission holds no assignment: expected {expected} (release/'s layout; "
+                           "a notebook alone cannot be graded, hand in the .py module too).")
     return found
-
-
-def _copy_submission(source: Path, target: Path) -> None:
-    size = sum(p.stat().st_size for p in source.rglob("*") if p.is_file() and not p.is_symlink())
-    if size > MAX_SUBMISSION_BYTES:
-        raise GradingError(f"{source} is {size // 2**20} MiB; submissions are limited to "
-                           f"{MAX_SUBMISSION_BYTES // 2**20} MiB (remove data and checkpoints)")
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        # Links are left out (a link could point the grader at the answer key), so are devices and pipes.
-        skipped = set(IGNORED(folder, names))
-        for name in names:
-            path = os.path.join(folder, name)
-            if os.path.islink(path) or not (os.path.isfile(path) or os.path.isdir(path)):
-                skipped.add(name)
-        return skipped
-
-    shutil.copytree(source, target, ignore=ignore, symlinks=True)
 
 
 def _load_data_module(solutions_dir: Path) -> Any:
@@ -96,24 +103,35 @@ def _load_data_module(solutions_dir: Path) -> Any:
     return module
 
 
-def prepare_data(*, solutions_dir: Path, data_dir: str | None, target: Path) -> tuple[np.ndarray, str]:
+def prepare_data(*, solutions_dir: Path, data_dir: str | None, target: Path,
+                 student_target: Path | None = None) -> tuple[np.ndarray, str, np.ndarray | None]:
     """Write the CIFAR-10 images the children may see (train images and labels, test images; never the
-    test labels) into `target`; return the test labels, kept in this process, and a data fingerprint."""
+    test labels) into `target` (for the answer key) and, when `student_target` is given, the same with
+    the test images in a secret order that changes every grading (for the student's code). Returns the
+    test labels (kept in this process), a data fingerprint and the secret permutation (or None)."""
+    from autograder.grade.rescore import secret_permutation
+
     cifar10 = _load_data_module(solutions_dir)
     try:
         arrays = cifar10.load_cifar10(data_dir)
     except cifar10.CIFAR10DataError as exc:
         raise GradingError(f"CIFAR-10 is needed for the accuracy checks and could not be loaded:\n{exc}", exit_code=3) from exc
-    target.mkdir(parents=True, exist_ok=True)
-    target.chmod(0o755)  # a confined child (another uid) reads these files
-    for name, array in (("train_images", arrays.train_images), ("train_labels", arrays.train_labels),
-                        ("test_images", arrays.test_images)):
-        np.save(target / f"{name}.npy", array)
-        (target / f"{name}.npy").chmod(0o644)
+    folders = [(target, arrays.test_images)]
+    permutation = None
+    if student_target is not None:
+        permutation = secret_permutation(len(arrays.test_images))
+        folders.append((student_target, arrays.test_images[permutation]))
+    for folder, test_images in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o755)  # a confined child (another uid) reads these files
+        for name, array in (("train_images", arrays.train_images), ("train_labels", arrays.train_labels),
+                            ("test_images", test_images)):
+            np.save(folder / f"{name}.npy", array)
+            (folder / f"{name}.npy").chmod(0o444)
     digest = hashlib.sha256()
     for array in (arrays.train_images, arrays.train_labels, arrays.test_images, arrays.test_labels):
         digest.update(np.ascontiguousarray(array).tobytes()[:: 4093])  # a cheap sample of every array
-    return np.asarray(arrays.test_labels, dtype=np.int64), digest.hexdigest()[:16]
+    return np.asarray(arrays.test_labels, dtype=np.int64), digest.hexdigest()[:16], permutation
 
 
 def _tree_digest(folder: Path) -> str:
@@ -230,6 +248,10 @@ def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limi
     return plan if state["support"].available else None
 
 
+OVERLOADED = ("채점 서버가 너무 바빠서 이 검사를 끝내지 못했습니다. 학생의 잘못이 아니니 다시 채점해야 합니다. / "
+              "The grading machine was too busy to finish this check: this is not your fault, it must be regraded")
+
+
 def _student_fault(outcome: ProbeOutcome) -> Verdict:
     if outcome.status in ("raised", "import"):
         return error_verdict(outcome.name, outcome.value) if outcome.status == "raised" else \
@@ -244,37 +266,61 @@ def _student_fault(outcome: ProbeOutcome) -> Verdict:
         reason = "stopped (total time limit)"
     message = f"{reason}: {outcome.detail}"
     if outcome.output_tail.strip() and outcome.status in ("exited", "memory", "output"):
-        last = outcome.output_tail.strip().splitlines()[-1][:300]
-        message += f"\nlast output line: {last}"
+        message += f"\nlast output line: {inert_line(outcome.output_tail)}"
     return Verdict.failed(message)
+
+
+def _safe_message(message: str) -> str:
+    """Every line of a message inert (student text inside was made one line already; this also escapes
+    any control character that reached a grader-made line)."""
+    return "\n".join(escape_controls(line) for line in message.split("\n"))
 
 
 def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutcome | None,
                  labels: np.ndarray | None) -> CheckResult:
-    def result(status: str, score: float, message: str) -> CheckResult:
-        return CheckResult(item.assignment, item.name, item.title, item.points, round(score, 4), status, message,
-                           student.seconds if student else 0.0)
+    def result(status: str, score: float, message: str, data: dict[str, Any] | None = None) -> CheckResult:
+        return CheckResult(item.assignment, item.name, item.title, item.points, round(score, 4), status,
+                           _safe_message(message), student.seconds if student else 0.0, data=data or {})
+
+    def grade(value: Any) -> Verdict:
+        return item.grade(value, reference.value, labels) if item.needs_data else item.grade(value, reference.value)
 
     if reference is None or not reference.ok:
+        if reference is not None and reference.status == "overloaded":
+            return result("grader-error", 0.0, f"{OVERLOADED} (answer key: {reference.detail})")
         detail = f"{reference.status}: {reference.detail or reference.value}" if reference else "it did not run"
         return result("grader-error", 0.0, f"the grader failed on the answer key ({detail}); this is not your fault")
     if student is None:
         return result("grader-error", 0.0, "the grader did not run this check")
     if student.status == "sandbox":
         return result("grader-error", 0.0, f"{student.detail}; this is not your fault")
+    if student.status == "overloaded":
+        return result("grader-error", 0.0, f"{OVERLOADED} ({student.detail})")
     verdict = _student_fault(student) if not student.ok else None
     if verdict is None:
         try:
-            if item.needs_data:
-                verdict = item.grade(student.value, reference.value, labels)
-            else:
-                verdict = item.grade(student.value, reference.value)
+            verdict = grade(student.value)
         except Exception as exc:  # noqa: BLE001 - a bug in a check must not hide the other checks
-            return result("grader-error", 0.0, f"the grader failed in this check ({type(exc).__name__}: {exc}); "
-                                               "this is not your fault")
+            # Whose fault: if the check grades the answer key's own values, the student's values were of a
+            # kind it cannot compare (strings, objects, huge numbers...): that is the student's failure.
+            try:
+                grade(reference.value)
+            except Exception:  # noqa: BLE001
+                return result("grader-error", 0.0, f"the grader failed in this check ({type(exc).__name__}: "
+                                                   f"{inert(exc, max_chars=200)}); this is not your fault")
+            verdict = Verdict.failed("your code returned values of a kind that cannot be compared with the answer "
+                                     f"key ({type(exc).__name__}); return what the docstring asks for "
+                                     "(numbers, arrays or tensors of numbers, of the shapes it names)")
     fraction = min(max(verdict.fraction, 0.0), 1.0)
-    status = "passed" if fraction >= 1.0 else ("partial" if fraction > 0 else "failed")
-    return result(status, item.points * fraction, verdict.message)
+    status = verdict.status or ("passed" if fraction >= 1.0 else ("partial" if fraction > 0 else "failed"))
+    return result(status, item.points * fraction, verdict.message, verdict.data)
+
+
+def _grader_failure(item: Check, exc: BaseException) -> CheckResult:
+    """The result of a check that could not run because the grader itself failed."""
+    return CheckResult(item.assignment, item.name, item.title, item.points, 0.0, "grader-error",
+                       f"the grader failed before this check could run ({type(exc).__name__}: "
+                       f"{inert(exc, max_chars=300)}); this is not your fault, tell the instructor")
 
 
 def grade_submission(
@@ -290,61 +336,134 @@ def grade_submission(
     skip: Collection[str] = (),
     confine: bool | None = None,
     hidden: Collection[str | os.PathLike[str]] = (),
+    intake_limits: IntakeLimits = IntakeLimits(),
 ) -> GradeReport:
-    """Grade `submission` (release/'s layout or one assignment's folder) against the answer key.
+    """Grade `submission` (release/'s layout, one assignment's folder, an archive or a single file)
+    against the answer key.
 
-    `skip` names checks to leave out (e.g. the slow accuracy checks); they do not count towards the total.
-    `confine`: run the student's code confined (another uid, namespaces, hidden paths; see
-    docs/isolation.md): None (default) when the grader runs as root, False never, True whenever possible.
-    When it is not possible, the report's notes say that isolation was weaker and why. `hidden` adds
-    paths that the confined code must not see.
+    The submission is first taken in by `autograder.intake` (read, never followed; links and special
+    files left out; bounded). `skip` names checks to leave out (e.g. the slow accuracy checks); they do
+    not count towards the total. `confine`: run the student's code confined (another uid, namespaces,
+    hidden paths; see docs/isolation.md): None (default) when the grader runs as root, False never, True
+    whenever possible. When it is not possible, the report's notes say that isolation was weaker and
+    why. `hidden` adds paths that the confined code must not see. The student's time (`total_seconds`)
+    counts only while student code runs, after the grader's own reference work and data preparation.
+    Raises GradingError when the submission cannot be graded at all (exit codes 2 and 3).
     """
     started = time.monotonic()
     solutions_dir = Path(solutions_dir or default_solutions_dir())
     submission = Path(submission)
-    found = find_assignments(submission, assignment)
-    for name in found:
-        if not (solutions_dir / name / f"{ASSIGNMENT_MODULES[name]}.py").is_file():
-            raise GradingError(f"the answer key {solutions_dir / name} is missing; run `autograder assign`", exit_code=3)
     cache = (cache_dir or default_cache_dir()) if use_cache else None
     report = GradeReport(submission=str(submission))
-    deadline = started + limits.total_seconds
+    remaining = limits.total_seconds
     confine_state: dict[str, Any] = {}
+    memory_modes: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch_name:
         scratch = Path(work_dir or scratch_name)
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            received = receive_submission(submission, scratch / "intake", limits=intake_limits)
+        except IntakeError as exc:
+            raise GradingError(str(exc), exit_code=2) from None
+        report.notes.extend(received.notes())
+        found = find_assignments(received.root, assignment)
+        for name in found:
+            if not (solutions_dir / name / f"{ASSIGNMENT_MODULES[name]}.py").is_file():
+                raise GradingError(f"the answer key {solutions_dir / name} is missing; run `autograder assign`",
+                                   exit_code=3)
+        unknown = set(skip) - {c.name for a in ASSIGNMENT_MODULES for c in checks_for(a)}
+        if unknown:
+            raise GradingError(f"no such check to skip: {', '.join(sorted(unknown))}")
         secret = _secret_paths(solutions_dir=solutions_dir, cache_dir=cache, data_dir=data_dir, scratch=scratch,
-                               hidden=hidden)
+                               hidden=[*hidden, submission])
         for name, folder in found.items():
-            prepared = _prepare(name, folder, solutions_dir=solutions_dir, scratch=scratch, skip=skip)
-            requests = _requests(prepared.checks, limits)
-            labels, fingerprint, context = None, "", {}
-            if any(c.needs_data for c in prepared.checks):
-                labels, fingerprint = prepare_data(solutions_dir=solutions_dir, data_dir=data_dir,
-                                                   target=scratch / "data")
-                context = {"data_dir": str(scratch / "data")}
-            reference = _reference_outcomes(prepared=prepared, requests=requests, limits=limits,
-                                            work_dir=scratch / name, cache_dir=cache, context=context,
-                                            data_fingerprint=fingerprint)
-            confinement = _confinement(confine_mode=confine, prepared=prepared, limits=limits, secret=secret,
-                                       readable=[scratch / "data"] if context else [], scratch=scratch,
-                                       report=report, state=confine_state)
-            student = run_probes(assignment=name, module_dir=prepared.student_dir, module=ASSIGNMENT_MODULES[name],
-                                 probes=requests, limits=limits, work_dir=scratch / name / "student-run",
-                                 seed=SEED, context=context, deadline=deadline, confinement=confinement)
-            for item in prepared.checks:
-                report.results.append(_grade_check(item, student.get(item.probe), reference.get(item.probe), labels))
+            checks = [c for c in checks_for(name) if c.name not in skip]
+            try:
+                remaining -= _grade_assignment(
+                    name, folder, checks=checks, solutions_dir=solutions_dir, data_dir=data_dir, limits=limits,
+                    scratch=scratch, cache=cache, secret=secret, confine_mode=confine, report=report,
+                    confine_state=confine_state, remaining=remaining, memory_modes=memory_modes)
+            except GradingError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the grader's own failure costs this assignment's checks only
+                graded = {r.name for r in report.results if r.assignment == name}
+                report.results.extend(_grader_failure(item, exc) for item in checks if item.name not in graded)
+    if memory_modes:
+        report.notes.append(_memory_note(memory_modes))
     report.execution_time = time.monotonic() - started
     return report
 
 
-def _prepare(name: str, folder: Path, *, solutions_dir: Path, scratch: Path, skip: Collection[str]) -> _Prepared:
+def _memory_note(modes: set[str]) -> str:
+    if "polling" in modes:
+        return ("메모리 제한: 프로세스의 PSS와 memfd 크기를 주기적으로 재서 적용했습니다 (cgroup을 쓸 수 없음). / "
+                "Memory limit: applied by polling the processes' PSS plus memfd sizes (no cgroup available).")
+    mode = " / ".join(sorted(modes))
+    return f"메모리 제한: 커널이 센 메모리로 적용했습니다 ({mode}). / Memory limit: counted by the kernel ({mode})."
+
+
+def _grade_assignment(name: str, folder: Path, *, checks: list[Check], solutions_dir: Path, data_dir: str | None,
+                      limits: Limits, scratch: Path, cache: Path | None, secret: list[Path],
+                      confine_mode: bool | None, report: GradeReport, confine_state: dict[str, Any],
+                      remaining: float, memory_modes: set[str]) -> float:
+    """Grade one assignment into `report`; return the wall time its student code used."""
+    prepared = _prepare(name, folder, solutions_dir=solutions_dir, scratch=scratch, checks=checks)
+    requests = _requests(prepared.checks, limits)
+    labels, fingerprint, permutation, context, student_context = None, "", None, {}, {}
+    if any(c.needs_data for c in prepared.checks):
+        labels, fingerprint, permutation = prepare_data(solutions_dir=solutions_dir, data_dir=data_dir,
+                                                        target=scratch / "data", student_target=scratch / "student-data")
+        context = {"data_dir": str(scratch / "data")}
+        student_context = {"data_dir": str(scratch / "student-data"), "return_weights": True}
+    reference = _reference_outcomes(prepared=prepared, requests=requests, limits=limits, work_dir=scratch / name,
+                                    cache_dir=cache, context=context, data_fingerprint=fingerprint)
+    confinement = _confinement(confine_mode=confine_mode, prepared=prepared, limits=limits, secret=secret,
+                               readable=[scratch / "student-data"] if context else [], scratch=scratch,
+                               report=report, state=confine_state)
+    # The student's time starts now, after the grader's own work.
+    student_started = time.monotonic()
+    student = run_probes(assignment=name, module_dir=prepared.student_dir, module=ASSIGNMENT_MODULES[name],
+                         probes=requests, limits=limits, work_dir=scratch / name / "student-run",
+                         seed=SEED, context=student_context or context,
+                         deadline=student_started + max(remaining, 0.0),
+                         confinement=confinement, memory_modes=memory_modes)
+    used = time.monotonic() - student_started
+    if context:
+        rescore(outcomes=student, permutation=permutation, reference_dir=prepared.reference_dir,
+                module=ASSIGNMENT_MODULES[name], data_dir=scratch / "data", work_dir=scratch / name / "rescore",
+                limits=limits, seed=SEED)
+    for item in prepared.checks:
+        report.results.append(_grade_check(item, student.get(item.probe), reference.get(item.probe), labels))
+    return used
+
+
+def _prepare(name: str, folder: Path, *, solutions_dir: Path, scratch: Path, checks: list[Check]) -> _Prepared:
     student_dir = scratch / "student" / name
     reference_dir = scratch / "reference" / name
-    _copy_submission(folder, student_dir)
+    shutil.copytree(folder, student_dir, symlinks=True)  # the intake's plain copy: regular files and folders only
     shutil.copytree(solutions_dir / name, reference_dir, ignore=IGNORED)
     for trusted in TRUSTED_FILES.get(name, ()):
-        shutil.copyfile(solutions_dir / name / trusted, student_dir / trusted)
-    unknown = set(skip) - {c.name for a in ASSIGNMENT_MODULES for c in checks_for(a)}
-    if unknown:
-        raise GradingError(f"no such check to skip: {', '.join(sorted(unknown))}")
-    return _Prepared(name, student_dir, reference_dir, [c for c in checks_for(name) if c.name not in skip])
+        target = student_dir / trusted
+        if target.is_dir() and not target.is_symlink():  # whatever the student put there is replaced
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        shutil.copyfile(solutions_dir / name / trusted, target)
+    return _Prepared(name, student_dir, reference_dir, checks)
+
+
+def grade_or_report(*, submission: Path, **options: Any) -> GradeReport:
+    """`grade_submission`, but whatever happens the result is a report (with `exit_code` set): a
+    submission that cannot be graded is a refusal report (2, or 3 when the grader's own inputs are
+    missing), and a failure of the grader itself a report that says so (4)."""
+    try:
+        report = grade_submission(submission=submission, **options)
+    except GradingError as exc:
+        return GradeReport.refused(str(submission), str(exc), exit_code=exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - the grader's own bug still ends in a report and results.json
+        return GradeReport.refused(
+            str(submission), f"채점기 자체에 오류가 났습니다. 학생의 잘못이 아니니 강사에게 알려 주세요. / The grader itself "
+                             f"failed ({type(exc).__name__}: {inert(exc, max_chars=300)}); this is not your fault, "
+                             "tell the instructor.", exit_code=4)
+    report.exit_code = 4 if report.grader_errors else 0
+    return report

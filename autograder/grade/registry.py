@@ -9,7 +9,7 @@ live in `autograder/grade/checks/<assignment>.py`, in the order they are reporte
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from autograder.grade.points import POINTS
@@ -17,10 +17,15 @@ from autograder.grade.points import POINTS
 
 @dataclass(frozen=True)
 class Verdict:
-    """How a check went: the fraction of its points earned (0..1) and a message for the student."""
+    """How a check went: the fraction of its points earned (0..1) and a message for the student.
+
+    status: '' (from the fraction: passed/partial/failed) or 'review' (held for the instructor's review).
+    data: figures behind the message (e.g. the accuracy reached), kept in the report and results.json."""
 
     fraction: float
     message: str = ""
+    status: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def passed(cls, message: str = "") -> "Verdict":

@@ -11,8 +11,10 @@ from typing import Any
 class CheckResult:
     """The outcome of one check for one submission.
 
-    status: 'passed', 'partial', 'failed' (the student's code is at fault or incomplete) or
+    status: 'passed', 'partial', 'failed' (the student's code is at fault or incomplete),
+    'review' (held back for the instructor's review, e.g. an accuracy one epoch cannot reach) or
     'grader-error' (the grader itself failed; not the student's fault).
+    data: figures behind the message (e.g. {'accuracy': 0.49, 'reference_accuracy': 0.49}).
     """
 
     assignment: str
@@ -23,6 +25,7 @@ class CheckResult:
     status: str
     message: str = ""
     seconds: float = 0.0
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -33,6 +36,18 @@ class GradeReport:
     results: list[CheckResult] = field(default_factory=list)
     execution_time: float = 0.0
     notes: list[str] = field(default_factory=list)
+    refusal: str = ""  # why the submission could not be graded at all (then there are no results)
+    exit_code: int = 0  # what `autograder grade` exits with for a refusal (2 or 3) or a grader failure (4)
+
+    @classmethod
+    def refused(cls, submission: str, message: str, *, exit_code: int) -> "GradeReport":
+        """The report of a submission that could not be graded at all: no check ran, score 0."""
+        return cls(submission=submission, refusal=message, exit_code=exit_code)
+
+    @property
+    def reviews(self) -> list[CheckResult]:
+        """Checks held back for the instructor's review."""
+        return [r for r in self.results if r.status == "review"]
 
     @property
     def score(self) -> float:
@@ -49,13 +64,17 @@ class GradeReport:
     def to_text(self) -> str:
         """The report printed for students and instructors: one line per check, then why it failed."""
         lines = [f"Submission: {self.submission}"]
+        if self.refusal:
+            lines.append("")
+            lines.append("채점하지 못했습니다 / Not graded:")
+            lines.extend(f"  {text}" for text in self.refusal.splitlines())
         for assignment in dict.fromkeys(r.assignment for r in self.results):
             rows = [r for r in self.results if r.assignment == assignment]
             got, total = sum(r.score for r in rows), sum(r.points for r in rows)
             lines.append("")
             lines.append(f"{assignment:<60} {_num(got):>6} / {_num(total)}")
             for row in rows:
-                mark = {"passed": "PASS", "partial": "PART", "failed": "FAIL"}.get(row.status, "ERR!")
+                mark = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "review": "HOLD"}.get(row.status, "ERR!")
                 lines.append(f"  [{mark}] {row.title:<52} {_num(row.score):>6} / {_num(row.points)}")
                 if row.message and row.status != "passed":
                     for text in row.message.splitlines():
@@ -67,6 +86,9 @@ class GradeReport:
         if self.grader_errors:
             lines.append(f"{len(self.grader_errors)} check(s) failed because of the grader, not the submission: "
                          "tell the instructor.")
+        if self.reviews:
+            lines.append(f"{len(self.reviews)} check(s) held for the instructor's review (HOLD): their points are "
+                         "not given until then.")
         return "\n".join(lines)
 
     def to_gradescope(self) -> dict[str, Any]:
@@ -82,13 +104,15 @@ class GradeReport:
                 "output": row.message or "passed",
                 "output_format": "text",
                 "visibility": "visible",
-                "tags": [row.assignment, row.name] + (["grader-error"] if row.status == "grader-error" else []),
+                "tags": [row.assignment, row.name] + ([row.status] if row.status in ("grader-error", "review") else []),
+                **({"extra_data": row.data} if row.data else {}),
             })
+        output = "\n".join(([f"채점하지 못했습니다 / Not graded: {self.refusal}"] if self.refusal else []) + self.notes)
         return {
             "score": self.score,
             "max_score": self.max_score,
             "execution_time": round(self.execution_time, 2),
-            "output": "\n".join(self.notes),
+            "output": output,
             "output_format": "text",
             "visibility": "visible",
             "stdout_visibility": "hidden",

@@ -67,8 +67,9 @@ def _explain_exits(result: Any, error_type: type) -> Any:
 class _Channel:
     """The status pipe: one line per event; a `done` line is followed by the encoded result."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, ack_fd: int | None = None) -> None:
         self.fd = fd
+        self.ack_fd = ack_fd
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -77,7 +78,9 @@ class _Channel:
             view = view[written:]
 
     def start(self, name: str) -> None:
-        self._write(f"start {name}\n".encode())
+        # Each message starts on a line of its own: a partial line the student's code wrote on this pipe
+        # ends here, and costs nothing but itself.
+        self._write(f"\nstart {name}\n".encode())
 
     def done(self, name: str, text: bytes, payload: bytes) -> None:
         """The result, with the size of the output so far (so the parent knows which check passed the limit)."""
@@ -90,12 +93,18 @@ class _Channel:
             output = os.fstat(1).st_size
         except OSError:
             output = 0
-        self._write(f"done {name} {len(text)} {len(payload)} {output}\n".encode() + text + payload)
+        self._write(f"\ndone {name} {len(text)} {len(payload)} {output}\n".encode() + text + payload)
+        # Wait until the parent has read this probe's output: what is printed from now on is the next one's.
+        if self.ack_fd is not None:
+            try:
+                os.read(self.ack_fd, 1)
+            except OSError:
+                pass
 
 
 def main() -> int:
     spec = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    channel = _Channel(int(spec["status_fd"]))
+    channel = _Channel(int(spec["status_fd"]), int(spec["ack_fd"]) if spec.get("ack_fd") is not None else None)
     _set_threads(int(spec["threads"]))
     _apply_resource_limits(spec)
 

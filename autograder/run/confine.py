@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import struct
 import subprocess
@@ -29,8 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-UID_BASE = 1_500_000_000  # sandbox uids are UID_BASE + the grader's pid: unique per grading on a host
-UID_SPAN = 1 << 22  # pid_max is at most 2**22
+UID_BASE = 1_500_000_000  # sandbox uids are UID_BASE + a random number, never one in use: fresh per grading
+UID_SPAN = 1 << 28
 NOBODY = 65534
 WRAPPER_FAILED = 125  # exit code of the wrapper when the sandbox could not be set up
 # Top-level folders the child keeps (read-only): the system. Every other top-level folder is hidden.
@@ -87,12 +88,31 @@ def sandbox_ids() -> tuple[int, int] | None:
     def mapped(uid: int) -> bool:
         return any(inside <= uid < inside + count for inside, _outside, count in ranges)
 
-    unique = UID_BASE + os.getpid() % UID_SPAN
-    if mapped(unique):
-        return unique, unique
+    taken = _uids_in_use()
+    for _ in range(64):
+        unique = UID_BASE + secrets.randbelow(UID_SPAN)  # a fresh uid for every grading
+        if mapped(unique) and unique not in taken:
+            return unique, unique
     if mapped(NOBODY):
         return NOBODY, NOBODY
     return None
+
+
+def _uids_in_use() -> set[int]:
+    """The real uids of the processes running now (a sandbox uid is never one of them)."""
+    uids: set[int] = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as handle:
+                for line in handle:
+                    if line.startswith("Uid:"):
+                        uids.add(int(line.split()[1]))
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return uids
 
 
 def _real(path: str | os.PathLike[str]) -> str | None:
@@ -155,11 +175,14 @@ def plan_confinement(*, module_dir: Path, secret: list[Path | str], readable: li
                        tmp_mib=tmp_mib, nproc=nproc, cwd=module_real)
 
 
-def wrap(plan_path: Path, command: list[str], *, status_fd: int | None) -> list[str]:
+def wrap(plan_path: Path, command: list[str], *, status_fd: int | None,
+         cgroup_procs: list[str] | tuple[str, ...] = ()) -> list[str]:
     """The command line that runs `command` confined by the plan saved at `plan_path`. The wrapper
-    reports `confined UID` (or `sandbox-error WHY`) on `status_fd` before the command starts."""
+    reports `confined UID` (or `sandbox-error WHY`) on `status_fd` before the command starts; it first
+    joins the control groups whose `cgroup.procs` files are given."""
+    groups = [item for path in cgroup_procs for item in ("--cgroup", str(path))]
     return [sys.executable, "-I", "-S", str(Path(__file__).resolve()), str(plan_path),
-            "-" if status_fd is None else str(status_fd), "--", *command]
+            "-" if status_fd is None else str(status_fd), *groups, "--", *command]
 
 
 _CHECK = r"""
@@ -259,6 +282,8 @@ def _drain(fd: int) -> list[str]:
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
+CLONE_NEWIPC = 0x08000000  # System V IPC and POSIX message queues die with the namespace
+CLONE_NEWUTS = 0x04000000
 MS_RDONLY = 0x1
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
@@ -488,19 +513,26 @@ def main(argv: list[str]) -> None:
     unprivileged inside it. STATUS_FD ('-' for none) gets `confined UID` or `sandbox-error WHY`."""
     plan = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     status_fd = None if argv[2] == "-" else int(argv[2])
-    command = argv[argv.index("--") + 1:]
+    separator = argv.index("--")
+    command = argv[separator + 1:]
+    options = argv[3:separator]
+    groups = [options[i + 1] for i in range(0, len(options) - 1, 2) if options[i] == "--cgroup"]
     try:
         libc = _Libc()
         if os.geteuid() != 0:
             raise SetupError("the wrapper is not running as root")
+        for procs in groups:  # kernel-counted memory and pids: joined before anything else runs
+            with open(procs, "w", encoding="ascii") as handle:
+                handle.write(str(os.getpid()))
         use_pid_ns = bool(plan.get("pid_namespace", True))
+        base = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
         try:
-            libc.unshare(CLONE_NEWNS | CLONE_NEWNET | (CLONE_NEWPID if use_pid_ns else 0))
+            libc.unshare(base | (CLONE_NEWPID if use_pid_ns else 0))
         except SetupError:
             if not use_pid_ns:
                 raise
             use_pid_ns = False
-            libc.unshare(CLONE_NEWNS | CLONE_NEWNET)
+            libc.unshare(base)
         _Mounter(plan, libc).run()
     except Exception as exc:  # noqa: BLE001 - every setup failure is reported, never hidden
         _report(status_fd, f"sandbox-error {type(exc).__name__}: {exc}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.run import confine
+from autograder.run import cgroup, confine
 from autograder.run.limits import Limits
 from autograder.run.values import ErrorValue, decode_result
 
@@ -31,6 +31,11 @@ HEADER_MAX_BYTES = 1024
 POLL_SECONDS = 0.05
 RESOURCE_POLL_SECONDS = 0.2
 BETWEEN_PROBES_SECONDS = 60.0
+# A wall-time limit hit while the child's processes were runnable (running or waiting for a CPU) for at
+# least this fraction of the time, and waited for at least OVERLOAD_WAIT_FRACTION of it, is the machine's
+# fault ('overloaded'), not the student's.
+OVERLOAD_BUSY_FRACTION = 0.5
+OVERLOAD_WAIT_FRACTION = 0.25
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,8 @@ class ProbeOutcome:
     'import' (the module failed to import), 'timeout', 'memory', 'output', 'exited' (the process ended
     during the probe), 'processes' (too many processes), 'total-time' (the submission's time ran out),
     'ungradable' (the result could not be read), 'sandbox' (the grader's sandbox failed: not the
-    student's fault).
+    student's fault), 'overloaded' (a wall-time limit was hit while the machine kept the child from
+    running: not the student's fault, regrade).
     """
 
     name: str
@@ -117,12 +123,16 @@ class _Channel:
                 self._expect = None
                 self.messages.append(_Message("done", name, text, payload, output))
                 continue
-            end = self.buffer.find(b"\n", 0, HEADER_MAX_BYTES + 1)
+            end = self.buffer.find(b"\n")
             if end < 0:
-                if len(self.buffer) > HEADER_MAX_BYTES:
+                if len(self.buffer) > HEADER_MAX_BYTES:  # an over-long line: drop what we have, skip to its end
                     del self.buffer[:]
                     self._skipping = True
                 return
+            if end > HEADER_MAX_BYTES:  # never one of ours: drop it, keep what follows
+                del self.buffer[:end + 1]
+                self._skipping = False
+                continue
             line = bytes(self.buffer[:end]).decode("utf-8", errors="replace")
             del self.buffer[:end + 1]
             if self._skipping:
@@ -141,16 +151,6 @@ class _Channel:
     def take(self) -> list[_Message]:
         messages, self.messages = self.messages, []
         return messages
-
-
-@dataclass
-class _Child:
-    process: subprocess.Popen
-    channel: _Channel
-    out_dir: Path
-    log_path: Path
-    uid: int | None = None  # the sandbox uid when confined
-    confined: bool = False  # the wrapper reported `confined`
 
 
 # --- processes, memory, killing ------------------------------------------------------------------------
@@ -198,10 +198,33 @@ def _read_kib(path: str, key: str) -> int | None:
     return None
 
 
+def _memfd_mib(pids: list[int]) -> float:
+    """The size of the memfd files the processes hold open (memory that is in no process's RSS until mapped
+    and touched), each file counted once."""
+    seen: dict[tuple[int, int], int] = {}
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            path = f"/proc/{pid}/fd/{fd}"
+            try:
+                if not os.readlink(path).startswith("/memfd:"):
+                    continue
+                info = os.stat(path)
+            except OSError:
+                continue
+            seen[(info.st_dev, info.st_ino)] = info.st_blocks * 512
+    return sum(seen.values()) / 2**20
+
+
 def _memory_mib(pids: list[int], *, limit_mib: float | None = None) -> float:
-    """The sum of the processes' resident memory, shared pages split between them (PSS). The cheap sum of
-    their RSS (never less than PSS) is used when it is already within `limit_mib`."""
-    rss = sum(_read_kib(f"/proc/{pid}/status", "VmRSS:") or 0 for pid in pids) / 1024
+    """The sum of the processes' resident memory, shared pages split between them (PSS), plus the memfd
+    files they hold. The cheap sum of their RSS (never less than PSS) is used when it is already within
+    `limit_mib`."""
+    memfd = _memfd_mib(pids)
+    rss = sum(_read_kib(f"/proc/{pid}/status", "VmRSS:") or 0 for pid in pids) / 1024 + memfd
     if limit_mib is not None and rss <= limit_mib:
         return rss
     total_kib = 0
@@ -210,7 +233,7 @@ def _memory_mib(pids: list[int], *, limit_mib: float | None = None) -> float:
         if value is None:
             value = _read_kib(f"/proc/{pid}/status", "VmRSS:")
         total_kib += value or 0
-    return total_kib / 1024
+    return total_kib / 1024 + memfd
 
 
 def _kill_uid(uid: int, *, rounds: int = 50) -> None:
@@ -234,6 +257,115 @@ def _kill_uid(uid: int, *, rounds: int = 50) -> None:
         time.sleep(0.01)
 
 
+@dataclass
+class _Output:
+    """The child's stdout+stderr, read by the parent from a pipe: counted, its tail kept in memory.
+    (A file the child could truncate, or fill beyond the limit before it is checked, is never used.)"""
+
+    fd: int
+    total: int = 0
+    tail: bytearray = field(default_factory=bytearray)
+    closed: bool = False
+    keep: int = 8192
+
+    def read(self) -> None:
+        """Read whatever is available (non-blocking)."""
+        while not self.closed:
+            try:
+                chunk = os.read(self.fd, 1 << 20)
+            except BlockingIOError:
+                return
+            except OSError:
+                self.closed = True
+                return
+            if not chunk:
+                self.closed = True
+                return
+            self.total += len(chunk)
+            self.tail += chunk
+            if len(self.tail) > self.keep:
+                del self.tail[:len(self.tail) - self.keep]
+
+    def text(self, limit: int) -> str:
+        """The last `limit` characters (at most 2000) written, decoded."""
+        text = bytes(self.tail).decode("utf-8", errors="replace")
+        limit = min(limit, 2000)
+        return ("…" if self.total > len(text) or len(text) > limit else "") + text[-limit:]
+
+
+@dataclass
+class _Usage:
+    """CPU time and run-queue wait of a child's processes, summed over every process seen so far (a
+    process that ended keeps the last figures read for it)."""
+
+    seen: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
+
+    def update(self, pids: list[int]) -> None:
+        for pid in pids:
+            figures = _cpu_and_wait(pid)
+            if figures is not None:
+                key, cpu, wait = figures
+                old = self.seen.get((pid, key), (0.0, 0.0))
+                self.seen[(pid, key)] = (max(old[0], cpu), max(old[1], wait))
+
+    @property
+    def cpu(self) -> float:
+        return sum(cpu for cpu, _wait in self.seen.values())
+
+    @property
+    def wait(self) -> float:
+        return sum(wait for _cpu, wait in self.seen.values())
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_and_wait(pid: int) -> tuple[int, float, float] | None:
+    """(start time, CPU seconds of all its threads, seconds its threads waited to run) of one process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime (fields 14, 15)
+        start = int(fields[19])  # field 22: start time, so that a reused pid is another process
+    except (OSError, IndexError, ValueError):
+        return None
+    wait = 0.0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/schedstat", "rb") as handle:
+                    wait += int(handle.read().split()[1]) / 1e9  # time spent runnable but not running
+            except (OSError, IndexError, ValueError):
+                continue
+    except OSError:
+        pass
+    return start, cpu, wait
+
+
+@dataclass
+class _Child:
+    process: subprocess.Popen
+    channel: _Channel
+    output: _Output
+    out_dir: Path
+    ack_fd: int  # the child waits for a byte here after each result, until the parent has read its output
+    uid: int | None = None  # the sandbox uid when confined
+    confined: bool = False  # the wrapper reported `confined`
+    group: cgroup.ControlGroup | None = None  # kernel-counted memory and pids, when the machine allows
+    usage: _Usage = field(default_factory=_Usage)
+
+    def pids(self) -> list[int]:
+        """The processes of the student's run (by control group, sandbox uid or process group)."""
+        found: set[int] = set()
+        if self.group is not None:
+            found.update(self.group.pids())
+        if self.uid is not None:
+            found.update(_uid_pids(self.uid))
+        else:
+            found.update(_group_pids(self.process.pid))
+        return sorted(found)
+
+
 def _kill(child: _Child) -> None:
     process = child.process
     try:
@@ -246,22 +378,12 @@ def _kill(child: _Child) -> None:
         pass
     if child.uid is not None:
         _kill_uid(child.uid)
+    if child.group is not None:
+        child.group.kill_all()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         pass
-
-
-def _tail(path: Path, limit: int) -> str:
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - 2000))
-            text = handle.read().decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    return ("…" if size > 2000 else "") + text[-min(limit, 2000):]
 
 
 def child_environment(*, home: Path, threads: int, tmp: Path | None = None) -> dict[str, str]:
@@ -293,42 +415,62 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
     out_dir = work_dir / f"out-{attempt}"
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     status_read, status_write = os.pipe()
-    spec = dict(spec, status_fd=status_write)
+    output_read, output_write = os.pipe()
+    ack_read, ack_write = os.pipe()
+    spec = dict(spec, status_fd=status_write, ack_fd=ack_read)
     spec_path = work_dir / f"spec-{attempt}.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
-    log_path = work_dir / f"output-{attempt}.log"
+    group = cgroup.create_group(memory_mib=limits.memory_mib, pids=max(8 * limits.processes, 256))
+    procs = group.procs_files if group is not None else []
     command = [sys.executable, "-P", "-m", "autograder.run.child"]
     if confinement is not None:
         plan_path = work_dir / "confinement.json"
         if not plan_path.exists():
             plan_path.write_text(confinement.to_json(), encoding="utf-8")
-        command = confine.wrap(plan_path, command, status_fd=status_write)
+        command = confine.wrap(plan_path, command, status_fd=status_write, cgroup_procs=procs)
         env = child_environment(home=Path(confine.SANDBOX_HOME), tmp=Path(confine.SANDBOX_TMP),
                                 threads=limits.threads)
         cwd = "/"
+        start = preexec
     else:
         home = work_dir / "home"
         home.mkdir(exist_ok=True)
         env = child_environment(home=home, threads=limits.threads)
         cwd = spec["module_dir"]
+
+        def start() -> None:
+            if procs:
+                cgroup.join(procs)
+            if preexec is not None:
+                preexec()
     try:
-        with open(spec_path, "rb") as spec_file, open(log_path, "wb") as log:
+        with open(spec_path, "rb") as spec_file:
             process = subprocess.Popen(
                 command,
                 cwd=cwd,
                 env=env,
                 stdin=spec_file,
-                stdout=log,
+                stdout=output_write,
                 stderr=subprocess.STDOUT,
-                pass_fds=(status_write,),
+                pass_fds=(status_write, ack_read),
                 start_new_session=True,
-                preexec_fn=preexec,
+                preexec_fn=start,
             )
+    except BaseException:
+        os.close(status_read)
+        os.close(output_read)
+        os.close(ack_write)
+        if group is not None:
+            group.remove()
+        raise
     finally:
         os.close(status_write)
+        os.close(output_write)
+        os.close(ack_read)
     os.set_blocking(status_read, False)
-    return _Child(process=process, channel=_Channel(status_read), out_dir=out_dir, log_path=log_path,
-                  uid=confinement.uid if confinement is not None else None)
+    os.set_blocking(output_read, False)
+    return _Child(process=process, channel=_Channel(status_read), output=_Output(output_read), out_dir=out_dir,
+                  ack_fd=ack_write, uid=confinement.uid if confinement is not None else None, group=group)
 
 
 def _exit_detail(returncode: int | None) -> tuple[str, str]:
@@ -355,13 +497,19 @@ def run_probes(
     deadline: float | None = None,
     preexec: Any = None,
     confinement: confine.Confinement | None = None,
+    memory_modes: set[str] | None = None,
 ) -> dict[str, ProbeOutcome]:
     """Run `probes` on the module `module` found in `module_dir`, each in turn, in child processes.
 
     A probe that times out, exhausts memory or ends the process costs only itself: a new child is
     started for the probes after it. A failure before the first probe started (while the module was
     being imported) costs every probe still to run. `deadline` (a time.monotonic() value) bounds the
-    whole call. With `confinement`, children run confined (see `autograder.run.confine`).
+    whole call (wall time). With `confinement`, children run confined (see `autograder.run.confine`).
+    Each probe's own limit is CPU time (`ProbeRequest.timeout`, summed over its processes and threads),
+    with a wall-time cap of `limits.wall_cap(timeout)` for code that sleeps or waits. A probe stopped at a
+    wall-time limit while it was kept from running (it wanted the CPU and did not get it) is reported as
+    'overloaded': the machine was too busy, not the student's fault. `memory_modes` collects how memory
+    was counted ('cgroup v2', 'cgroup v1' or 'polling').
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     base_spec = {
@@ -388,6 +536,8 @@ def run_probes(
         spec = dict(base_spec, probes=[p.name for p in pending])
         child = _start_child(spec=spec, work_dir=work_dir, attempt=attempt, limits=limits, preexec=preexec,
                              confinement=confinement)
+        if memory_modes is not None:
+            memory_modes.add(child.group.mode if child.group is not None else "polling")
         pending = _supervise(child, pending, outcomes, limits=limits, deadline=deadline)
     return outcomes
 
@@ -400,8 +550,20 @@ class _Watch:
     outcomes: dict[str, ProbeOutcome]
     current: ProbeRequest | None = None
     started: float = 0.0
-    probe_deadline: float = 0.0
+    probe_deadline: float = 0.0  # wall-time cap of the current phase (import, probe, between probes)
+    cpu_limit: float = 0.0  # CPU seconds the current phase may use
+    cpu_start: float = 0.0
+    wait_start: float = 0.0
     any_started: bool = False
+
+    def begin(self, child: _Child, *, cpu_limit: float, wall_cap: float) -> None:
+        """Start timing a phase: its CPU time and wall time count from now."""
+        child.usage.update(child.pids())
+        self.started = time.monotonic()
+        self.probe_deadline = self.started + wall_cap
+        self.cpu_limit = cpu_limit
+        self.cpu_start = child.usage.cpu
+        self.wait_start = child.usage.wait
 
     def handle(self, child: _Child, messages: list[_Message], limits: Limits) -> tuple[str, str] | None:
         """Apply the child's messages in order; return a failure (of the sandbox, or a check whose output
@@ -418,35 +580,72 @@ class _Watch:
             if message.kind == "start" and self.current is None and message.name == self.pending[0].name:
                 self.current = self.pending[0]
                 self.any_started = True
-                self.started = time.monotonic()
-                self.probe_deadline = self.started + self.current.timeout
+                self.begin(child, cpu_limit=self.current.timeout, wall_cap=limits.wall_cap(self.current.timeout))
             elif message.kind == "done" and self.current is not None and message.name == self.current.name:
-                if message.output > limits.output_bytes:
+                child.output.read()  # everything it printed before it reported
+                if child.output.total > limits.output_bytes:
                     return "output", f"it wrote more than {limits.output_bytes} bytes of output"
                 self.outcomes[self.current.name] = _read_outcome(child, self.current, message,
                                                                  time.monotonic() - self.started)
                 self.pending.pop(0)
                 self.current = None
-                self.probe_deadline = time.monotonic() + BETWEEN_PROBES_SECONDS
+                self.begin(child, cpu_limit=BETWEEN_PROBES_SECONDS, wall_cap=BETWEEN_PROBES_SECONDS)
+                try:
+                    os.write(child.ack_fd, b"k")
+                except OSError:
+                    pass
             # Anything else was not written by our child code at this point; it is ignored.
         return None
+
+    def over_time(self, child: _Child, limits: Limits, now: float) -> tuple[str, str] | None:
+        """A failure when the phase used up its CPU time or its wall-time cap."""
+        cpu = child.usage.cpu - self.cpu_start
+        what = f"the time limit of {self.current.timeout:g} s" if self.current else \
+            f"the import time limit of {limits.import_seconds:g} s"
+        if cpu > self.cpu_limit:
+            return "timeout", f"it used more than {what} (CPU time)"
+        if now >= self.probe_deadline:
+            cap = self.probe_deadline - self.started
+            return _stopped_by_the_clock(child, self, now, f"it did not finish within {cap:g} s of wall time "
+                                                           f"({what} in CPU time): it waited or slept")
+        return None
+
+
+def _stopped_by_the_clock(child: _Child, watch: _Watch, now: float, student_detail: str,
+                          status: str = "timeout") -> tuple[str, str]:
+    """Why a wall-time limit was hit: the student's code waited (its fault), or it wanted to run and the
+    machine did not let it (overloaded: regrade)."""
+    child.usage.update(child.pids())
+    wall = max(now - watch.started, 1e-6)
+    cpu = child.usage.cpu - watch.cpu_start
+    wait = child.usage.wait - watch.wait_start
+    if (cpu + wait) >= OVERLOAD_BUSY_FRACTION * wall and wait >= OVERLOAD_WAIT_FRACTION * wall:
+        return "overloaded", (f"the machine was too busy: in {wall:.0f} s of wall time your code got {cpu:.0f} s of CPU "
+                              f"and waited {wait:.0f} s for it")
+    return status, student_detail
 
 
 def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, ProbeOutcome], *,
                limits: Limits, deadline: float | None) -> list[ProbeRequest]:
     """Watch one child until it finishes or fails; return the probes still to run."""
-    watch = _Watch(pending=pending, outcomes=outcomes, started=time.monotonic())
-    watch.probe_deadline = watch.started + limits.import_seconds  # start, import torch and the student's module
+    watch = _Watch(pending=pending, outcomes=outcomes)
+    watch.begin(child, cpu_limit=limits.import_seconds, wall_cap=limits.wall_cap(limits.import_seconds))
     next_resource_check = 0.0
     failure: tuple[str, str] | None = None
     try:
         while True:
             exited = child.process.poll() is not None
-            ready = True if exited else select.select([child.channel.fd], [], [], POLL_SECONDS)[0]
-            if ready:
+            fds = [child.channel.fd] + ([] if child.output.closed else [child.output.fd])
+            ready = fds if exited else select.select(fds, [], [], POLL_SECONDS)[0]
+            if child.output.fd in ready:
+                child.output.read()
+            if child.channel.fd in ready:
                 child.channel.read()  # after the exit: everything it wrote, up to EOF or an empty pipe
             failure = watch.handle(child, child.channel.take(), limits)
             if failure is not None or not pending:
+                break
+            if child.output.total > limits.output_bytes:
+                failure = ("output", f"it wrote more than {limits.output_bytes} bytes of output")
                 break
             if exited:
                 if child.uid is not None and not child.confined:
@@ -456,16 +655,13 @@ def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, P
                     failure = _exit_detail(child.process.returncode)
                 break
             now = time.monotonic()
-            if now >= watch.probe_deadline:
-                failure = ("timeout", f"it did not finish within the time limit of {watch.current.timeout:g} s"
-                           if watch.current else f"it took longer than {limits.import_seconds:g} s")
-                break
             if deadline is not None and now >= deadline:
-                failure = ("total-time", "the submission's total time limit ran out during this check")
+                failure = _stopped_by_the_clock(child, watch, now, "the submission's total time limit ran out "
+                                                                   "during this check", status="total-time")
                 break
-            if now >= next_resource_check:
+            if now >= next_resource_check or now >= watch.probe_deadline:
                 next_resource_check = now + RESOURCE_POLL_SECONDS
-                failure = _check_resources(child, limits)
+                failure = _check_resources(child, limits) or watch.over_time(child, limits, now)
                 if failure is not None:
                     # The child may have finished a check and begun the next since its messages were read:
                     # stop it, then read everything it wrote, so that the check it was in gets the blame.
@@ -475,14 +671,20 @@ def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, P
                     break
     finally:
         _kill(child)
+        child.output.read()
         os.close(child.channel.fd)
+        os.close(child.output.fd)
+        os.close(child.ack_fd)
+        oom = child.group is not None and child.group.oom_killed()
+        if child.group is not None:
+            child.group.remove()
     if not pending:
         return []
     current = watch.current
     status, detail = failure or ("exited", "the process ended unexpectedly")
-    if status == "exited" and _memory_error_in_log(child.log_path):
+    if status == "exited" and (oom or _memory_error_in(child.output.text(2000))):
         status, detail = "memory", f"it ran out of memory (limit {limits.memory_mib} MiB)"
-    output_tail = _tail(child.log_path, limits.output_bytes)
+    output_tail = child.output.text(limits.output_bytes)
     seconds = time.monotonic() - watch.started
     victim = current or pending[0]
     if status == "total-time":
@@ -495,7 +697,7 @@ def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, P
     if status == "sandbox" or not watch.any_started:
         # The grader's sandbox failed, or the failure was while the module was being imported (so it would
         # happen again in every new child): every probe still to run gets it.
-        if not watch.any_started and status != "sandbox":
+        if not watch.any_started and status not in ("sandbox", "overloaded"):
             detail = f"while your module was being imported, {detail}"
         for request in pending:
             outcomes[request.name] = ProbeOutcome(request.name, status, detail=detail, seconds=seconds,
@@ -506,30 +708,17 @@ def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, P
     return [p for p in pending if p.name != victim.name]
 
 
-def _output_exceeded(child: _Child, limits: Limits) -> tuple[str, str] | None:
-    try:
-        size = child.log_path.stat().st_size
-    except OSError:
-        size = 0
-    if size > limits.output_bytes:
-        return "output", f"it wrote more than {limits.output_bytes} bytes of output"
-    return None
-
-
 def _check_resources(child: _Child, limits: Limits) -> tuple[str, str] | None:
-    if child.uid is not None:
-        pids = _uid_pids(child.uid)
-    else:
-        pids = _group_pids(child.process.pid)
+    pids = child.pids()
+    child.usage.update(pids)
     if len(pids) > limits.processes:
         return "processes", f"it started more than {limits.processes} processes"
     if _memory_mib(pids, limit_mib=limits.memory_mib) > limits.memory_mib:
         return "memory", f"it used more than the memory limit of {limits.memory_mib} MiB"
-    return _output_exceeded(child, limits)
+    return None
 
 
-def _memory_error_in_log(path: Path) -> bool:
-    tail = _tail(path, 2000)
+def _memory_error_in(tail: str) -> bool:
     return "MemoryError" in tail or "can't allocate memory" in tail or "std::bad_alloc" in tail
 
 
@@ -559,5 +748,5 @@ def _read_outcome(child: _Child, request: ProbeRequest, message: _Message, secon
         error = value["__raised__"]
         status = "memory" if error.type in ("MemoryError", "OutOfMemoryError") else "raised"
         return ProbeOutcome(request.name, status, value=error, seconds=seconds,
-                            output_tail=_tail(child.log_path, 2000))
+                            output_tail=child.output.text(2000))
     return ProbeOutcome(request.name, "ok", value=value, seconds=seconds)

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder.feedback.inert import inert
+
 MAX_ITEMS = 10_000  # longest list/dict a probe may return (guards against runaway output)
 MAX_ARRAYS = 100_000  # arrays in one result
 
@@ -151,7 +153,11 @@ def decode(data: Any, arrays: dict[str, np.ndarray]) -> Any:
         raise ValueError("malformed probe result")
     if "__error__" in data:
         err = data["__error__"]
-        return ErrorValue(type=str(err.get("type", "")), message=str(err.get("message", "")), where=str(err.get("where", "")))
+        if not isinstance(err, dict):
+            raise ValueError("malformed probe result: error record")
+        # Student code chose these texts: they are shown inert (one line, no control characters).
+        return ErrorValue(type=inert(err.get("type", ""), max_chars=80), message=inert(err.get("message", "")),
+                          where=inert(err.get("where", ""), max_chars=120))
     if "__float__" in data:
         return float(data["__float__"])
     if "__tensor__" in data:

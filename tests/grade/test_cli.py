@@ -9,10 +9,13 @@ from click.testing import CliRunner
 from autograder.cli import main
 
 
-def test_missing_submission_exits_2_with_a_clear_message(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["grade", str(tmp_path / "nope")])
+def test_missing_submission_exits_2_with_a_clear_message_and_results(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    result = CliRunner().invoke(main, ["grade", str(tmp_path / "nope"), "--results", str(results)])
     assert result.exit_code == 2
-    assert "no such submission folder" in result.output
+    assert "No such submission" in result.output and "제출물을 찾을 수 없습니다" in result.output
+    data = json.loads(results.read_text(encoding="utf-8"))
+    assert data["score"] == 0 and "Not graded" in data["output"]
 
 
 def test_folder_without_assignment_exits_2(tmp_path: Path) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -20,45 +18,10 @@ import pytest
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
 from autograder.run import Limits
+from tests.grade.examples import ACCURACY_CHECKS, build_submission, golden_differences, load_example, summarize
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
 EXAMPLES = sorted(p.parent for p in (HERE / "submissions").glob("*/example.toml"))
-ACCURACY_CHECKS = ("fc_accuracy", "conv_accuracy")
-
-
-def load_example(folder: Path) -> dict[str, Any]:
-    """The example's settings from example.toml."""
-    with open(folder / "example.toml", "rb") as handle:
-        return tomllib.load(handle)
-
-
-def build_submission(folder: Path, target: Path) -> Path:
-    """Make the example's submission in `target`: its base folder with the edits applied."""
-    example = load_example(folder)
-    assignment = example["assignment"]
-    base = REPO / example.get("base", "solutions") / assignment
-    submission = target / assignment
-    shutil.copytree(base, submission, ignore=shutil.ignore_patterns("__pycache__"))
-    for edit in example.get("edit", []):
-        path = submission / edit["file"]
-        text = path.read_text(encoding="utf-8")
-        count = text.count(edit["old"])
-        assert count == 1, f"{folder.name}: the edit's 'old' text occurs {count} times in {edit['file']}, expected once"
-        path.write_text(text.replace(edit["old"], edit["new"]), encoding="utf-8")
-    for extra in example.get("file", []):
-        (submission / extra["name"]).write_text(extra["text"], encoding="utf-8")
-    return target
-
-
-def summarize(report: Any) -> dict[str, Any]:
-    """What the golden file holds: every check's score, status and message."""
-    return {
-        "score": report.score,
-        "max_score": report.max_score,
-        "checks": {r.name: {"score": r.score, "points": r.points, "status": r.status, "message": r.message}
-                   for r in report.results},
-    }
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +69,7 @@ def test_example_submission(folder: Path, tmp_path: Path, reference_cache: Path,
     # And the whole result is exactly the golden one.
     assert golden_path.is_file(), f"{folder.name}: no golden.json; run with UPDATE_GOLDEN=1 once and review it"
     golden = json.loads(golden_path.read_text(encoding="utf-8"))
-    assert result == golden
+    assert not golden_differences(result, golden), golden_differences(result, golden)
 
 
 def test_examples_cover_both_assignments_and_many_mistakes() -> None:

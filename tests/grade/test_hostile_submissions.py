@@ -46,58 +46,15 @@ import pytest
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
 from autograder.run import Limits
+from tests.grade.examples import ACCURACY_CHECKS, build_submission, golden_differences, load_example, summarize
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 EXAMPLES = sorted(p.parent for p in (HERE / "hostile").glob("*/example.toml"))
-ACCURACY_CHECKS = ("fc_accuracy", "conv_accuracy")
 WATCHED = ("solutions", "source", "tests")  # folders of the repository that must not change
 WEAKER = "Isolation was weaker"
 # AUTOGRADER_TEST_CONFINE=0 grades without confinement even as root, to test the weaker mode.
 CONFINE = None if os.environ.get("AUTOGRADER_TEST_CONFINE", "1") != "0" else False
-
-
-def load_example(folder: Path) -> dict[str, Any]:
-    with open(folder / "example.toml", "rb") as handle:
-        return tomllib.load(handle)
-
-
-def build_submission(folder: Path, target: Path, placeholders: dict[str, str]) -> Path:
-    """The example's submission in `target`: its base folder with the edits and files applied, placeholders filled."""
-    example = load_example(folder)
-    assignment = example["assignment"]
-    submission = target / assignment
-    shutil.copytree(REPO / example.get("base", "solutions") / assignment, submission,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-
-    def fill(text: str) -> str:
-        for key, value in placeholders.items():
-            text = text.replace(f"@@{key}@@", value)
-        return text
-
-    for edit in example.get("edit", []):
-        path = submission / edit["file"]
-        text = path.read_text(encoding="utf-8")
-        count = text.count(edit["old"])
-        assert count == 1, f"{folder.name}: the edit's 'old' text occurs {count} times in {edit['file']}, expected once"
-        path.write_text(text.replace(edit["old"], fill(edit["new"])), encoding="utf-8")
-    for extra in example.get("file", []):
-        (submission / extra["name"]).write_text(fill(extra["text"]), encoding="utf-8")
-    return target
-
-
-def normalize(message: str) -> str:
-    """A message without its volatile part: the last output line (cut wherever the process was stopped)."""
-    return re.sub(r"last output line: .*", "last output line: …", message)
-
-
-def summarize(report: Any) -> dict[str, Any]:
-    return {
-        "score": report.score,
-        "max_score": report.max_score,
-        "checks": {r.name: {"score": r.score, "points": r.points, "status": r.status, "message": normalize(r.message)}
-                   for r in report.results},
-    }
 
 
 def validate_gradescope(data: dict[str, Any]) -> None:
@@ -313,7 +270,8 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
 
     # And the whole result is exactly the golden one.
     assert golden_path.is_file(), f"{folder.name}: no golden.json; run with UPDATE_GOLDEN=1 once and review it"
-    assert result == json.loads(golden_path.read_text(encoding="utf-8"))
+    differences = golden_differences(result, json.loads(golden_path.read_text(encoding="utf-8")))
+    assert not differences, f"{folder.name}: {differences}"
 
 
 def test_examples_cover_the_issue() -> None:

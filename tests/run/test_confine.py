@@ -178,8 +178,8 @@ def test_when_confinement_fails_grading_goes_on_and_the_report_says_why(monkeypa
     report = grade_submission(submission=repo_root / "solutions" / "pytorch_tensor", assignment="pytorch_tensor",
                               cache_dir=tmp_path / "cache")
     assert report.score == report.max_score
-    assert len(report.notes) == 1
-    assert "Isolation was weaker" in report.notes[0] and "unshare: Operation not permitted" in report.notes[0]
+    weaker = [note for note in report.notes if "Isolation was weaker" in note]
+    assert len(weaker) == 1 and "unshare: Operation not permitted" in weaker[0]
     assert "Isolation was weaker" in report.to_gradescope()["output"]
 
 

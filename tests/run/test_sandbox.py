@@ -116,7 +116,7 @@ def test_output_beyond_the_limit_stops_the_probe(tmp_path: Path) -> None:
     outcomes = _run(tmp_path, body, limits=Limits(check_seconds=20, output_bytes=50_000))
     assert outcomes["transpose"].status == "output"
     assert outcomes["zeros_and_ones"].ok and outcomes["mean"].ok
-    assert max(p.stat().st_size for p in (tmp_path / "work").glob("output-*.log")) < 64 * 1024 * 1024
+    assert not list((tmp_path / "work").glob("output-*"))  # output goes through a pipe the parent drains
 
 
 def test_global_state_is_reset_before_every_probe(tmp_path: Path) -> None:
@@ -151,18 +151,3 @@ def matrix_transpose(a):
         except OSError:
             pass
     assert not alive
-
-
-@pytest.mark.parametrize("name", ["link_to_the_answer_key.py", "fifo"])
-def test_links_and_special_files_of_a_submission_are_not_copied(tmp_path: Path, name: str) -> None:
-    from autograder.grade.engine import _copy_submission
-
-    source = tmp_path / "submission"
-    source.mkdir()
-    (source / "tensor_basics.py").write_text("x = 1\n")
-    if name == "fifo":
-        os.mkfifo(source / name)
-    else:
-        (source / name).symlink_to(REPO / "solutions" / "pytorch_tensor" / "tensor_basics.py")
-    _copy_submission(source, tmp_path / "copy")
-    assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == ["tensor_basics.py"]

@@ -1,0 +1,94 @@
+"""Helpers shared by the example-submission tests (`submissions/`, `hostile/`): one `example.toml` format.
+
+An example folder holds `example.toml` (its assignment, its base — `solutions` or `release` —, text
+edits, extra files, which checks must lose points) and `golden.json` (the expected result of every check).
+Golden results must hold on every machine of the same kind: CPUs round floats differently over a full
+training epoch, so accuracy figures are kept out of the messages (`…%`) and compared as numbers within
+`FIGURE_TOLERANCE`; the points never depend on them that closely (the targets are far from the reference).
+"""
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import tomllib
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+ACCURACY_CHECKS = ("fc_accuracy", "conv_accuracy")
+FIGURE_TOLERANCE = 0.02  # two accuracy points: more than any CPU's rounding moves one epoch, far less than a mistake
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+
+
+def load_example(folder: Path) -> dict[str, Any]:
+    """The example's settings from example.toml."""
+    with open(folder / "example.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def build_submission(folder: Path, target: Path, placeholders: dict[str, str] | None = None) -> Path:
+    """Make the example's submission in `target`: its base folder with the edits and files applied,
+    `@@KEY@@` placeholders filled from `placeholders`."""
+    example = load_example(folder)
+    assignment = example["assignment"]
+    submission = target / assignment
+    shutil.copytree(REPO / example.get("base", "solutions") / assignment, submission,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+
+    def fill(text: str) -> str:
+        for key, value in (placeholders or {}).items():
+            text = text.replace(f"@@{key}@@", value)
+        return text
+
+    for edit in example.get("edit", []):
+        path = submission / edit["file"]
+        text = path.read_text(encoding="utf-8")
+        count = text.count(edit["old"])
+        assert count == 1, f"{folder.name}: the edit's 'old' text occurs {count} times in {edit['file']}, expected once"
+        path.write_text(text.replace(edit["old"], fill(edit["new"])), encoding="utf-8")
+    for extra in example.get("file", []):
+        (submission / extra["name"]).write_text(fill(extra["text"]), encoding="utf-8")
+    return target
+
+
+def stable_message(name: str, message: str) -> str:
+    """A message without what differs between runs or machines: the last output line (cut wherever the
+    process was stopped) and, in the accuracy checks, the percentages (kept as figures instead)."""
+    message = re.sub(r"last output line: .*", "last output line: …", message)
+    if name in ACCURACY_CHECKS:
+        message = _PERCENT.sub("…%", message)
+    return message
+
+
+def summarize(report: Any) -> dict[str, Any]:
+    """What the golden file holds: every check's score, status, stable message and figures."""
+    checks = {}
+    for r in report.results:
+        row = {"score": r.score, "points": r.points, "status": r.status, "message": stable_message(r.name, r.message)}
+        if r.data:
+            row["figures"] = dict(r.data)
+        checks[r.name] = row
+    return {"score": report.score, "max_score": report.max_score, "checks": checks}
+
+
+def golden_differences(result: dict[str, Any], golden: dict[str, Any]) -> list[str]:
+    """How `result` differs from `golden`: exactly, except figures, which may differ by FIGURE_TOLERANCE."""
+    problems = []
+    for key in ("score", "max_score"):
+        if result[key] != golden[key]:
+            problems.append(f"{key}: got {result[key]}, golden {golden[key]}")
+    if set(result["checks"]) != set(golden["checks"]):
+        problems.append(f"checks: got {sorted(result['checks'])}, golden {sorted(golden['checks'])}")
+    for name in sorted(set(result["checks"]) & set(golden["checks"])):
+        got, want = dict(result["checks"][name]), dict(golden["checks"][name])
+        got_figures, want_figures = got.pop("figures", {}), want.pop("figures", {})
+        if got != want:
+            problems.append(f"{name}: got {got}, golden {want}")
+        if set(got_figures) != set(want_figures):
+            problems.append(f"{name} figures: got {got_figures}, golden {want_figures}")
+            continue
+        for figure, value in want_figures.items():
+            if not math.isclose(got_figures[figure], value, abs_tol=FIGURE_TOLERANCE):
+                problems.append(f"{name} {figure}: got {got_figures[figure]}, golden {value} (± {FIGURE_TOLERANCE})")
+    return problems
