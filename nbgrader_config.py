@@ -13,9 +13,10 @@ import os
 from pathlib import Path
 
 try:
-    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.converters import GenerateAssignment
-    from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades,
+                                        IgnorePattern, LimitOutput, SaveAutoGrades)
 
     from autograder.assign import CODE_STUB, TEXT_STUB
     from autograder.nbgrader_support import (
@@ -23,6 +24,8 @@ try:
         STDERR_PATTERN,
         STUDENT_MODULES,
         ReleaseModules,
+        TolerantExecute,
+        TrustedGrades,
         cell_timeout,
     )
 
@@ -62,6 +65,17 @@ try:
     c.Execute.timeout_func = cell_timeout
     c.Execute.timeout = CELL_TIMEOUT  # used only if timeout_func is not (another nbclient)
     c.Execute.interrupt_on_timeout = True
+    # The points of every grade cell come from the trusted grader, outside the student's kernel (which a
+    # student's cell could patch): TrustedGrades after the notebook ran, before nbgrader saves the grades.
+    # A deleted grade cell is put back first, so that it is graded too.
+    c.OverwriteCells.add_missing_cells = True
+    c.Autograde.autograde_preprocessors = [
+        TolerantExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, TrustedGrades,
+        SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+    ]
+    c.TolerantExecute.timeout_func = cell_timeout
+    c.TolerantExecute.timeout = CELL_TIMEOUT
+    c.TolerantExecute.interrupt_on_timeout = True
 
     # --- generate_feedback: no hidden-test code in the students' HTML --------------------------------
     # (nbgrader 0.9 shows the grade cells as autograded, hidden tests included: jupyter/nbgrader#917.)

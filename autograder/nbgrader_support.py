@@ -13,6 +13,14 @@ nbgrader's traps and what the course does about them (docs/instructors.md explai
   the trusted one).
 * nbgrader scores a grade cell 0 when it printed anything on stderr (PyTorch warnings, tqdm bars):
   `STDERR_PATTERN` for `IgnorePattern`, which drops stderr output before the grades are saved.
+* nbgrader runs the hidden tests in the student's own kernel, so a student's cell could replace `check`,
+  builtins or numpy, end the kernel, rewrite the module after it was imported, or edit or delete a grade
+  cell. `TrustedGrades` (after Execute, before SaveAutoGrades) sets every grade cell's result from the
+  trusted grader, run in nbgrader's own process on the submitted folder (`submitted/`, which the kernel
+  never touched) with the sandbox of `autograder grade`; the checks each cell grades come from the
+  instructor's source notebook, never the student's. `TolerantExecute` lets a notebook whose kernel died
+  still be graded, and tells the kernel's `check` that the trusted grader follows (no grading twice).
+  With `OverwriteCells.add_missing_cells`, a deleted grade cell is put back (and graded).
 * one timeout for every cell: `cell_timeout` gives the grade cells whose hidden tests call the autograder
   (they run no student code themselves; they wait for the sandbox, itself time-limited)
   `GRADE_CELL_TIMEOUT` and every other cell, the visible test cells included, `CELL_TIMEOUT`.
@@ -23,8 +31,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import os
+
+import nbformat
 from nbformat import NotebookNode
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import is_grade
 
 from autograder.assign import BuildError, build_assignment, build_file
@@ -122,3 +133,78 @@ def check_answer_key(source: Path, solutions: Path) -> None:
 def _has_markers(path: Path) -> bool:
     data = path.read_bytes()
     return any(text.encode() in data for text in MARKER_TEXTS)
+
+
+class TolerantExecute(Execute):
+    """Execute, but a notebook whose kernel died or hung (`os._exit` in a cell, an endless loop) is still
+    handed on to TrustedGrades, which grades the submitted module itself; and the kernel's hidden tests
+    only say that the trusted grader follows (`autograder.notebook.DEFER_ENV`)."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        from autograder.notebook import DEFER_ENV
+
+        previous = os.environ.get(DEFER_ENV)
+        os.environ[DEFER_ENV] = "1"  # the kernel started below inherits it
+        try:
+            return super().preprocess(nb, resources)
+        except Exception as exc:  # noqa: BLE001 - whatever the student's notebook did, its grades follow
+            self.log.warning("The notebook stopped running (%s: %s); its grade cells are graded by the trusted "
+                             "grader all the same.", type(exc).__name__, exc)
+            return nb, resources
+        finally:
+            if previous is None:
+                os.environ.pop(DEFER_ENV, None)
+            else:
+                os.environ[DEFER_ENV] = previous
+
+
+class TrustedGrades(NbGraderPreprocessor):
+    """Autograde: every grade cell's result comes from the trusted grader, outside the student's kernel.
+
+    The checks of each grade cell are read from the instructor's source notebook; the submitted folder
+    (`submitted/<student>/<assignment>/`, untouched by the kernel) is graded as `autograder grade` grades it;
+    each grade cell's outputs are replaced by that result (a summary; the points as the cell's value for
+    partial credit; an error for none), which SaveAutoGrades then scores as usual.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        from autograder.notebook import CheckFailed, grade_cells, grade_checks, verdict_text
+
+        info = resources["nbgrader"]
+        assignment, student, notebook = info["assignment"], info["student"], info["notebook"]
+        coursedir = self._coursedir()
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+        source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{notebook}.ipynb"
+        trusted = {cell.grade_id: cell for cell in grade_cells(nbformat.read(source, as_version=4)) if cell.checks}
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if not is_grade(cell) or grade_id not in trusted:
+                continue
+            item = trusted[grade_id]
+            try:
+                outcome = grade_checks(item.assignment, item.checks, folder=submitted)
+                (verdict, text), score = verdict_text(outcome), outcome.score
+            except CheckFailed as exc:
+                verdict, text, score = "none", exc.message, 0.0
+            cell.outputs = _outputs(verdict, text, score=score)
+        return nb, resources
+
+    def _coursedir(self) -> Any:
+        owner = self.parent
+        while owner is not None and getattr(owner, "coursedir", None) is None:
+            owner = getattr(owner, "parent", None)
+        if owner is None:
+            raise RuntimeError("TrustedGrades runs inside `nbgrader autograde` only")
+        return owner.coursedir
+
+
+def _outputs(verdict: str, text: str, *, score: float) -> list[NotebookNode]:
+    """The outputs nbgrader's determine_grade reads: an error for none, a value for partial credit."""
+    if verdict == "none":
+        first, *rest = text.splitlines() or [""]
+        return [nbformat.v4.new_output("error", ename="CheckFailed", evalue=first,
+                                       traceback=[f"CheckFailed: {first}", *rest])]
+    outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+    if verdict == "partial":
+        outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None))
+    return outputs

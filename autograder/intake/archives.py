@@ -50,6 +50,7 @@ def _write(stream, destination: Path, counters: dict[str, int], limits: IntakeLi
 
 def unpack_archive(source: Path, target: Path, *, limits: IntakeLimits = IntakeLimits()) -> Received:
     """Unpack the archive (or place the single file) `source` into the new folder `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.mkdir(mode=0o755)
     received = Received(root=target)
     counters = {"files": 0, "bytes": 0}
@@ -82,10 +83,11 @@ def _unzip(source: Path, target: Path, received: Received, counters: dict[str, i
             path = _member_path(member.filename, limits=limits)
             if path is None:
                 continue
-            mode = member.external_attr >> 16
+            kind = stat.S_IFMT(member.external_attr >> 16)  # 0 when the archiver recorded no Unix file type
             if member.is_dir():
                 (target / path).mkdir(parents=True, exist_ok=True, mode=0o755)
-            elif mode and not stat.S_ISREG(mode):
+            elif kind and kind != stat.S_IFREG:
+                mode = kind
                 received.dropped.append(f"{path} (link)" if stat.S_ISLNK(mode) else f"{path} (special file)")
             else:
                 with archive.open(member) as stream:

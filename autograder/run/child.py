@@ -190,7 +190,9 @@ def main() -> int:
         try:
             text, payload = encode_result(result)
         except Exception as exc:  # noqa: BLE001 - a value we cannot encode is the student's fault
-            text, payload = encode_result({"__raised__": ErrorValue(type="UngradableResult", message=str(exc)[:500])})
+            text, payload = encode_result({"__raised__": ErrorValue(
+                type="UngradableResult", message=f"the value your code returned cannot be graded ({str(exc)[:300]}); "
+                                                 "return numbers, arrays or tensors as the docstring asks")})
         channel.done(name, text, payload)
     os.close(channel.fd)
     return 0

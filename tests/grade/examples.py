@@ -41,6 +41,8 @@ def build_submission(folder: Path, target: Path, placeholders: dict[str, str] | 
             text = text.replace(f"@@{key}@@", value)
         return text
 
+    for name in example.get("remove", []):
+        (submission / name).unlink()
     for edit in example.get("edit", []):
         path = submission / edit["file"]
         text = path.read_text(encoding="utf-8")
@@ -48,8 +50,14 @@ def build_submission(folder: Path, target: Path, placeholders: dict[str, str] | 
         assert count == 1, f"{folder.name}: the edit's 'old' text occurs {count} times in {edit['file']}, expected once"
         path.write_text(text.replace(edit["old"], fill(edit["new"])), encoding="utf-8")
     for extra in example.get("file", []):
+        (submission / extra["name"]).parent.mkdir(parents=True, exist_ok=True)
         (submission / extra["name"]).write_text(fill(extra["text"]), encoding="utf-8")
     return target
+
+
+def is_slow(example: dict[str, Any]) -> bool:
+    """Examples that train on CIFAR-10 are slow, unless they say they are not (`slow = false`)."""
+    return bool(example.get("slow", example.get("accuracy", False)))
 
 
 def stable_message(name: str, message: str) -> str:

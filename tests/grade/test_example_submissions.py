@@ -18,7 +18,8 @@ import pytest
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
 from autograder.run import Limits
-from tests.grade.examples import ACCURACY_CHECKS, build_submission, golden_differences, load_example, summarize
+from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, is_slow, load_example,
+                                  summarize)
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(p.parent for p in (HERE / "submissions").glob("*/example.toml"))
@@ -33,7 +34,7 @@ def reference_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _params() -> list[Any]:
     params = []
     for folder in EXAMPLES:
-        marks = [pytest.mark.slow] if load_example(folder).get("accuracy", False) else []
+        marks = [pytest.mark.slow] if is_slow(load_example(folder)) else []
         params.append(pytest.param(folder, id=folder.name, marks=marks))
     return params
 

@@ -46,7 +46,8 @@ import pytest
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
 from autograder.run import Limits
-from tests.grade.examples import ACCURACY_CHECKS, build_submission, golden_differences, load_example, summarize
+from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, is_slow, load_example,
+                                  summarize)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -73,6 +74,36 @@ def validate_gradescope(data: dict[str, Any]) -> None:
         assert (test["status"] == "passed") == (test["score"] >= test["max_score"])
     assert abs(sum(t["score"] for t in data["tests"]) - data["score"]) < 1e-6
     assert abs(sum(t["max_score"] for t in data["tests"]) - data["max_score"]) < 1e-6
+
+
+def ipc_objects_with_key(key: int) -> list[str]:
+    """The System V IPC objects (shared memory, semaphores, message queues) of this machine with `key`."""
+    found = []
+    for kind in ("shm", "sem", "msg"):
+        try:
+            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        found += [f"{kind}: {line.split()[:2]}" for line in lines if line.split() and int(line.split()[0]) == key]
+    return found
+
+
+def write_answer_table(path: Path, cifar10_root: Path) -> None:
+    """What a student can build from the public CIFAR-10 test set: (hash of the pixels, label) per image."""
+    import importlib.util
+    import sys
+
+    import numpy as np
+
+    spec = importlib.util.spec_from_file_location("_answers_cifar10", REPO / "solutions" / "image_classification" /
+                                                  "cifar10.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    arrays = module.load_cifar10(cifar10_root)
+    rows = [(int.from_bytes(hashlib.sha256(np.ascontiguousarray(image).tobytes()).digest()[:7], "big"), int(label))
+            for image, label in zip(arrays.test_images, arrays.test_labels)]
+    np.save(path, np.asarray(rows, dtype=np.int64))
 
 
 def snapshot(roots: list[Path]) -> dict[str, tuple[int, int, str]]:
@@ -157,7 +188,7 @@ def listener() -> Iterator[Listener]:
 def _params() -> list[Any]:
     params = []
     for folder in EXAMPLES:
-        marks = [pytest.mark.slow] if load_example(folder).get("accuracy", False) else []
+        marks = [pytest.mark.slow] if is_slow(load_example(folder)) else []
         params.append(pytest.param(folder, id=folder.name, marks=marks))
     return params
 
@@ -175,6 +206,7 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
     skip = tuple(s for s in skip if s in names)
 
     marker = f"hostile-marker-{uuid.uuid4().hex[:12]}"
+    ipc_key = int(uuid.uuid4().hex[:7], 16) + 1  # a System V IPC key of this example's own
     canary_dir = tmp_path / "canary"
     canary_dir.mkdir()
     canary_tmp = canary_dir / "canary.txt"
@@ -188,10 +220,13 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
         "REPO": str(REPO), "CIFAR10_ROOT": str(cifar10_root), "HOME": str(Path.home()), "CACHE": str(session.cache),
         "PORT": str(listener.port), "CANARY_TMP": str(canary_tmp), "CANARY_REPO": str(canary_repo),
         "MARKER": marker, "PWNED": str(pwned), "RESULTS": str(results_dir / "results.json"),
+        "IPC_KEY": str(ipc_key),
     }
     watched = [REPO / name for name in WATCHED] + [canary_dir, results_dir, session.cache, cifar10_root]
     try:
         submission = build_submission(folder, tmp_path / "submission", placeholders)
+        if example.get("needs_answers"):
+            write_answer_table(submission / assignment / "answers.npy", cifar10_root)
         watched.append(submission)  # the grader copies the submission; its own folder must not change either
         before = snapshot(watched)
         started = time.monotonic()
@@ -266,6 +301,8 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
     for stray in (Path("/tmp") / marker, Path("/dev/shm") / f"{marker}-shm", Path.home() / marker):
         assert not stray.exists(), f"{folder.name}: {stray} appeared (outside the child's private folders)"
     assert not pwned.exists(), f"{folder.name}: something unpickled the submission's objects"
+    left = ipc_objects_with_key(ipc_key)
+    assert not left, f"{folder.name}: System V IPC objects outlived the grading: {left}"
     assert listener.connections == 0, f"{folder.name}: the submission reached a server on 127.0.0.1"
 
     # And the whole result is exactly the golden one.
@@ -281,5 +318,7 @@ def test_examples_cover_the_issue() -> None:
                    "osExitInTrain", "loopsPastTimeLimit", "sleepsLong", "allocatesTooMuchMemory", "spawnsProcesses",
                    "floodsOutput", "forgesResults", "readsSecrets", "readsTestLabels", "patchesComparisons",
                    "liesAboutValues", "returnsPickles", "opensNetworkConnection", "triesToChangeFilesOutside",
-                   "perturbsGlobalState", "totalTimeLimit"):
+                   "perturbsGlobalState", "totalTimeLimit", "returnsStrings", "returnsHugeInteger",
+                   "returnsDeepNesting", "forgesReportLines", "garblesStatusPipe", "hidesMemoryInMemfd",
+                   "leavesIpcObjects", "cifar10FolderInSubmission", "answersFromLookupTable", "usesTestOrder"):
         assert any(needed in name for name in names), f"no hostile example for {needed}"

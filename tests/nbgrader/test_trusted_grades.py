@@ -1,0 +1,118 @@
+"""nbgrader scores that cannot be forged from the student's kernel (TrustedGrades, TolerantExecute).
+
+Hostile notebooks, each under the real `nbgrader autograde` with a real gradebook: a patched `check`, patched
+builtins and numpy, `os._exit` in a cell, a cell that rewrites the module file after it was imported, an
+edited grade cell and a deleted one. Each student's nbgrader total must equal `autograder grade` of the
+module the student handed in (the golden totals below say which that is)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.grade import grade_submission
+from autograder.nbgrader_support import _outputs
+from autograder.notebook import DEFER_ENV, check
+
+REPO = Path(__file__).resolve().parents[2]
+ASSIGNMENT = "pytorch_tensor"
+KEY = (REPO / "solutions" / ASSIGNMENT / "tensor_basics.py").read_text(encoding="utf-8")
+
+# student: (module handed in, code cell put after the notebook's setup cell, golden nbgrader total)
+HOSTILE = {
+    "patchedCheck": ("release", "import autograder.notebook as n\nn.check = lambda *a, **k: None\n", 0),
+    "patchedBuiltins": ("mistake", "import builtins, numpy\nnumpy.allclose = lambda *a, **k: True\n"
+                        "numpy.array_equal = lambda *a, **k: True\nbuiltins.AssertionError = type('X', (Exception,), {})\n",
+                        28),
+    "exitsKernel": ("solutions", "import os\nos._exit(0)\n", 30),
+    "rewritesModule": ("release", f"open('tensor_basics.py', 'w').write({KEY!r})\nimport importlib\n"
+                       "importlib.reload(tb)\n", 0),
+    "editsGradeCell": ("release", None, 0),
+    "deletesGradeCell": ("solutions", None, 30),
+}
+
+
+def test_outputs_are_scored_by_nbgrader_as_the_trusted_result() -> None:
+    from nbgrader.utils import determine_grade
+
+    def scored(verdict: str, score: float) -> float:
+        cell = nbformat.v4.new_code_cell("pass")
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": "g", "points": 5, "solution": False, "locked": True}
+        cell.outputs = _outputs(verdict, "자동 채점 / autograder: 3 / 5\n  [FAIL] x", score=score)
+        return determine_grade(cell)[0]
+
+    assert scored("full", 5) == 5 and scored("partial", 3) == 3 and scored("none", 0) == 0
+
+
+def test_the_kernels_check_defers_to_the_trusted_grader(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
+    monkeypatch.setenv(DEFER_ENV, "1")
+    assert check(ASSIGNMENT, "zeros_and_ones") is None  # no grading in the kernel: the result is set afterwards
+    assert "trusted grader" in capsys.readouterr().out
+
+
+def _notebook(student: str, cell_code: str | None) -> nbformat.NotebookNode:
+    nb = nbformat.read(REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    if cell_code is not None:
+        index = next(i for i, c in enumerate(nb.cells) if c.get("id") == "setup") + 1
+        cell = nbformat.v4.new_code_cell(cell_code)
+        cell.id = f"hostile-{student.lower()}"
+        nb.cells.insert(index, cell)
+    if student == "editsGradeCell":
+        for cell in nb.cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+                cell.source = "pass  # nothing to fail"
+    if student == "deletesGradeCell":
+        nb.cells = [c for c in nb.cells if c.get("id") != "grade_arithmetic"]
+    return nb
+
+
+@pytest.mark.slow
+def test_hostile_notebooks_get_the_same_total_as_autograder_grade(tmp_path: Path, cifar10_root: Path) -> None:
+    course = tmp_path / "course"
+    course.mkdir()
+    for name in ("nbgrader_config.py", "source", "release", "solutions"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, course / name)
+    env = dict(os.environ, CIFAR10_ROOT=str(cifar10_root), COURSE_QUICK_RUN="1",
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    for name in ("AUTOGRADER_SOLUTIONS", "AUTOGRADER_SKIP", DEFER_ENV):
+        env.pop(name, None)
+
+    def nbgrader(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True,
+                              text=True, timeout=1800)
+        assert done.returncode == 0, f"nbgrader {' '.join(args)}:\n{(done.stdout + done.stderr)[-6000:]}"
+        return done.stdout + done.stderr
+
+    for student in HOSTILE:
+        nbgrader("db", "student", "add", student, "--last-name", student, "--first-name", "Hostile")
+    nbgrader("db", "assignment", "add", ASSIGNMENT)
+    nbgrader("generate_assignment", ASSIGNMENT)
+    handed_in = {}
+    for student, (module, cell_code, _total) in HOSTILE.items():
+        folder = course / "submitted" / student / ASSIGNMENT
+        shutil.copytree(course / "release" / ASSIGNMENT, folder)
+        text = KEY if module != "release" else (course / "release" / ASSIGNMENT / "tensor_basics.py").read_text("utf-8")
+        if module == "mistake":
+            text = text.replace("    return a @ b\n", "    return a * b\n")
+        (folder / "tensor_basics.py").write_text(text, encoding="utf-8")
+        nbformat.write(_notebook(student, cell_code), folder / f"{ASSIGNMENT}.ipynb")
+        handed_in[student] = tmp_path / "handed-in" / student
+        shutil.copytree(folder, handed_in[student])  # what autograder grade gets: the files as handed in
+    nbgrader("autograde", ASSIGNMENT)
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        totals = {s: gb.find_submission(ASSIGNMENT, s).score for s in HOSTILE}
+    for student, (_module, _cell, golden) in HOSTILE.items():
+        report = grade_submission(submission=handed_in[student], assignment=ASSIGNMENT,
+                                  solutions_dir=REPO / "solutions", cache_dir=tmp_path / "cache")
+        assert report.score == golden, f"{student}: autograder grade gave {report.score}, golden {golden}"
+        assert totals[student] == pytest.approx(report.score), \
+            f"{student}: nbgrader total {totals[student]} != autograder grade {report.score}"
