@@ -123,7 +123,7 @@ def prepare_data(*, solutions_dir: Path, data_dir: str | None, target: Path,
         folders.append((student_target, arrays.test_images[permutation]))
     for folder, test_images in folders:
         folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o755)  # a confined child (another uid) reads these files
+        folder.chmod(0o755 if folder == student_target else 0o700)  # a student's child (another uid) reads its own
         for name, array in (("train_images", arrays.train_images), ("train_labels", arrays.train_labels),
                             ("test_images", test_images)):
             np.save(folder / f"{name}.npy", array)
@@ -173,7 +173,7 @@ def _reference_outcomes(*, prepared: _Prepared, requests: list[ProbeRequest], li
         folder = cache_dir / "reference" / f"{prepared.assignment}-{key}"
         for request in requests:
             path = folder / request.name
-            if path.with_suffix(".json").is_file() and path.with_suffix(".npz").is_file():
+            if path.with_suffix(".json").is_file() and path.with_suffix(".npz").is_file() and _verified(path):
                 try:
                     cached[request.name] = ProbeOutcome(request.name, "ok", value=read_result(path, max_bytes=2**28))
                 except (OSError, ValueError):
@@ -186,10 +186,43 @@ def _reference_outcomes(*, prepared: _Prepared, requests: list[ProbeRequest], li
         for name, outcome in outcomes.items():
             cached[name] = outcome
             if folder is not None and outcome.ok:
-                folder.mkdir(parents=True, exist_ok=True)
-                for produced in sorted((work_dir / "reference-run").glob(f"out-*/{name}.*")):
-                    shutil.copyfile(produced, folder / produced.name)
+                _store(folder, name, sorted((work_dir / "reference-run").glob(f"out-*/{name}.*")))
     return cached
+
+
+def _entry_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    for suffix in (".json", ".npz"):
+        digest.update(path.with_suffix(suffix).read_bytes())
+    return digest.hexdigest()
+
+
+def _verified(path: Path) -> bool:
+    """A cached reference result is used only when its digest matches (no half-written or altered entry)."""
+    try:
+        return path.with_suffix(".sha256").read_text(encoding="ascii").strip() == _entry_digest(path)
+    except OSError:
+        return False
+
+
+def _store(folder: Path, name: str, produced: list[Path]) -> None:
+    """Put a reference result in the cache: only the grader writes there (folders 0700), each file
+    replaced atomically, the digest last."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for parent in (folder.parent, folder.parent.parent):
+        try:
+            parent.chmod(0o700)
+        except OSError:
+            pass
+    for source in produced:
+        temporary = folder / f".{source.name}.{os.getpid()}.tmp"
+        shutil.copyfile(source, temporary)
+        temporary.replace(folder / source.name)
+    path = folder / name
+    if path.with_suffix(".json").is_file() and path.with_suffix(".npz").is_file():
+        temporary = folder / f".{name}.sha256.{os.getpid()}.tmp"
+        temporary.write_text(_entry_digest(path) + "\n", encoding="ascii")
+        temporary.replace(path.with_suffix(".sha256"))
 
 
 def _secret_paths(*, solutions_dir: Path, cache_dir: Path | None, data_dir: str | None, scratch: Path,
@@ -222,8 +255,18 @@ def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limi
     weaker = ("Isolation was weaker: student code ran as the grader's own user, with network access and "
               "the grader's view of the files ({why}); the time, memory, process and output limits still applied.")
     if confine_mode is False:
+        if os.geteuid() == 0 and "run_as" not in state:
+            # Still never as root (the grader's files and cache stay its own), where Python itself is usable
+            # by another user (not so when it lives in root's home, as with pyenv under /root).
+            state["run_as"] = sandbox_confine.sandbox_ids() if _usable_by_others() else None
         if "note" not in state:
-            state["note"] = weaker.format(why="confinement was turned off with --no-confine")
+            if state.get("run_as"):
+                state["note"] = ("Isolation was weaker: student code ran as an unprivileged user of its own, but "
+                                 "without namespaces, with network access and the view of the files any user has "
+                                 "(confinement was turned off with --no-confine); the time, memory, process and "
+                                 "output limits still applied.")
+            else:
+                state["note"] = weaker.format(why="confinement was turned off with --no-confine")
             report.notes.append(state["note"])
         return None
     if os.geteuid() != 0:
@@ -246,6 +289,26 @@ def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limi
             state["note"] = weaker.format(why=state["support"].reason)
             report.notes.append(state["note"])
     return plan if state["support"].available else None
+
+
+def _usable_by_others() -> bool:
+    """True when an unprivileged user can run this Python and import this package (every folder on the way
+    can be crossed, the files read)."""
+    import sysconfig
+
+    paths = [os.path.realpath(sys.executable), os.path.realpath(sysconfig.get_paths()["stdlib"]),
+             os.path.realpath(sysconfig.get_paths()["purelib"]), str(Path(__file__).resolve().parents[1])]
+    for path in paths:
+        current = Path(path)
+        for folder in [current, *current.parents]:
+            try:
+                mode = folder.stat().st_mode
+            except OSError:
+                return False
+            needed = 0o001 if folder.is_dir() else 0o004
+            if not mode & needed:
+                return False
+    return True
 
 
 OVERLOADED = ("채점 서버가 너무 바빠서 이 검사를 끝내지 못했습니다. 학생의 잘못이 아니니 다시 채점해야 합니다. / "
@@ -366,7 +429,10 @@ def grade_submission(
         except IntakeError as exc:
             raise GradingError(str(exc), exit_code=2) from None
         report.notes.extend(received.notes())
-        found = find_assignments(received.root, assignment)
+        try:
+            found = find_assignments(received.root, assignment)
+        except GradingError as exc:  # say what the intake left out: often the reason nothing was found
+            raise GradingError("\n".join([str(exc), *received.notes()]), exit_code=exc.exit_code) from None
         for name in found:
             if not (solutions_dir / name / f"{ASSIGNMENT_MODULES[name]}.py").is_file():
                 raise GradingError(f"the answer key {solutions_dir / name} is missing; run `autograder assign`",
@@ -422,11 +488,16 @@ def _grade_assignment(name: str, folder: Path, *, checks: list[Check], solutions
                                report=report, state=confine_state)
     # The student's time starts now, after the grader's own work.
     student_started = time.monotonic()
+    run_as = confine_state.get("run_as") if confinement is None else None
+    if run_as is not None:  # another uid without namespaces: it may cross the scratch folder, read only its data
+        scratch.chmod(0o711)
+        for entry in scratch.iterdir():
+            entry.chmod(0o755 if entry.name == "student-data" else 0o700)
     student = run_probes(assignment=name, module_dir=prepared.student_dir, module=ASSIGNMENT_MODULES[name],
                          probes=requests, limits=limits, work_dir=scratch / name / "student-run",
                          seed=SEED, context=student_context or context,
                          deadline=student_started + max(remaining, 0.0),
-                         confinement=confinement, memory_modes=memory_modes)
+                         confinement=confinement, memory_modes=memory_modes, run_as=run_as)
     used = time.monotonic() - student_started
     if context:
         rescore(outcomes=student, permutation=permutation, reference_dir=prepared.reference_dir,

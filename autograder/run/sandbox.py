@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +73,23 @@ class ProbeOutcome:
         return self.status == "ok"
 
 
+def _read_available(fd: int, *, limit: int = 8 << 20) -> tuple[bytes, bool]:
+    """What a non-blocking pipe holds now (at most about `limit` bytes: a writer that never stops cannot
+    make one call endless), and whether it reached its end (or failed)."""
+    chunks: list[bytes] = []
+    while sum(map(len, chunks)) < limit:
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            return b"".join(chunks), False
+        except OSError:
+            return b"".join(chunks), True
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+    return b"".join(chunks), False
+
+
 @dataclass
 class _Message:
     kind: str
@@ -95,15 +114,9 @@ class _Channel:
 
     def read(self) -> None:
         """Read whatever is available (non-blocking) and parse it."""
-        while not self.closed:
-            try:
-                chunk = os.read(self.fd, 1 << 20)
-            except BlockingIOError:
-                return
-            if not chunk:
-                self.closed = True
-                return
-            self.buffer += chunk
+        if not self.closed:
+            data, self.closed = _read_available(self.fd)
+            self.buffer += data
             self._parse()
 
     def feed(self, data: bytes) -> None:
@@ -270,19 +283,10 @@ class _Output:
 
     def read(self) -> None:
         """Read whatever is available (non-blocking)."""
-        while not self.closed:
-            try:
-                chunk = os.read(self.fd, 1 << 20)
-            except BlockingIOError:
-                return
-            except OSError:
-                self.closed = True
-                return
-            if not chunk:
-                self.closed = True
-                return
-            self.total += len(chunk)
-            self.tail += chunk
+        if not self.closed:
+            data, self.closed = _read_available(self.fd)
+            self.total += len(data)
+            self.tail += data[-self.keep:]
             if len(self.tail) > self.keep:
                 del self.tail[:len(self.tail) - self.keep]
 
@@ -353,6 +357,7 @@ class _Child:
     confined: bool = False  # the wrapper reported `confined`
     group: cgroup.ControlGroup | None = None  # kernel-counted memory and pids, when the machine allows
     usage: _Usage = field(default_factory=_Usage)
+    private: Path | None = None  # the child's own folder (unconfined as another uid), removed afterwards
 
     def pids(self) -> list[int]:
         """The processes of the student's run (by control group, sandbox uid or process group)."""
@@ -410,10 +415,36 @@ def child_environment(*, home: Path, threads: int, tmp: Path | None = None) -> d
     return env
 
 
+def _private_copy(module_dir: Path, run_as: tuple[int, int]) -> tuple[Path, Path]:
+    """A folder of the child's own, owned by `run_as`: a copy of the module's folder and a home."""
+    private = Path(tempfile.mkdtemp(prefix="autograder-student-"))
+    copy = private / module_dir.name
+    shutil.copytree(module_dir, copy, symlinks=True)
+    (private / "home").mkdir()
+    for path in [private, *private.rglob("*")]:
+        os.lchown(path, *run_as)
+    return private, copy
+
+
+def _drop_to(run_as: tuple[int, int], nproc: int) -> None:
+    """In the child, before exec: become the unprivileged user (no namespaces: --no-confine as root)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    os.setgroups([])
+    os.setgid(run_as[1])
+    os.setuid(run_as[0])
+
+
 def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: Limits,
-                 preexec: Any = None, confinement: confine.Confinement | None = None) -> _Child:
+                 preexec: Any = None, confinement: confine.Confinement | None = None,
+                 run_as: tuple[int, int] | None = None) -> _Child:
     out_dir = work_dir / f"out-{attempt}"
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private = None
+    if confinement is None and run_as is not None:
+        private, copy = _private_copy(Path(spec["module_dir"]), run_as)
+        spec = dict(spec, module_dir=str(copy))
     status_read, status_write = os.pipe()
     output_read, output_write = os.pipe()
     ack_read, ack_write = os.pipe()
@@ -433,7 +464,7 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
         cwd = "/"
         start = preexec
     else:
-        home = work_dir / "home"
+        home = private / "home" if private is not None else work_dir / "home"
         home.mkdir(exist_ok=True)
         env = child_environment(home=home, threads=limits.threads)
         cwd = spec["module_dir"]
@@ -441,6 +472,8 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
         def start() -> None:
             if procs:
                 cgroup.join(procs)
+            if run_as is not None:
+                _drop_to(run_as, max(8 * limits.processes, 256))
             if preexec is not None:
                 preexec()
     try:
@@ -469,8 +502,9 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
         os.close(ack_read)
     os.set_blocking(status_read, False)
     os.set_blocking(output_read, False)
+    uid = confinement.uid if confinement is not None else (run_as[0] if run_as is not None else None)
     return _Child(process=process, channel=_Channel(status_read), output=_Output(output_read), out_dir=out_dir,
-                  ack_fd=ack_write, uid=confinement.uid if confinement is not None else None, group=group)
+                  ack_fd=ack_write, uid=uid, group=group, private=private)
 
 
 def _exit_detail(returncode: int | None) -> tuple[str, str]:
@@ -498,6 +532,7 @@ def run_probes(
     preexec: Any = None,
     confinement: confine.Confinement | None = None,
     memory_modes: set[str] | None = None,
+    run_as: tuple[int, int] | None = None,
 ) -> dict[str, ProbeOutcome]:
     """Run `probes` on the module `module` found in `module_dir`, each in turn, in child processes.
 
@@ -509,7 +544,8 @@ def run_probes(
     with a wall-time cap of `limits.wall_cap(timeout)` for code that sleeps or waits. A probe stopped at a
     wall-time limit while it was kept from running (it wanted the CPU and did not get it) is reported as
     'overloaded': the machine was too busy, not the student's fault. `memory_modes` collects how memory
-    was counted ('cgroup v2', 'cgroup v1' or 'polling').
+    was counted ('cgroup v2', 'cgroup v1' or 'polling'). `run_as` (uid, gid), without `confinement`: the
+    child still runs as that unprivileged user, in a private copy of the module's folder (no namespaces).
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     base_spec = {
@@ -535,7 +571,7 @@ def run_probes(
         attempt += 1
         spec = dict(base_spec, probes=[p.name for p in pending])
         child = _start_child(spec=spec, work_dir=work_dir, attempt=attempt, limits=limits, preexec=preexec,
-                             confinement=confinement)
+                             confinement=confinement, run_as=run_as)
         if memory_modes is not None:
             memory_modes.add(child.group.mode if child.group is not None else "polling")
         pending = _supervise(child, pending, outcomes, limits=limits, deadline=deadline)
@@ -678,6 +714,8 @@ def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, P
         oom = child.group is not None and child.group.oom_killed()
         if child.group is not None:
             child.group.remove()
+        if child.private is not None:
+            shutil.rmtree(child.private, ignore_errors=True)
     if not pending:
         return []
     current = watch.current

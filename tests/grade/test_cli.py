@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -58,3 +59,52 @@ def test_assign_check_says_up_to_date(repo_root: Path) -> None:
     result = CliRunner().invoke(main, ["assign", "--check"])
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output
+
+
+def test_an_altered_reference_cache_entry_is_not_used(tmp_path: Path, repo_root: Path) -> None:
+    from autograder.grade import grade_submission
+
+    cache = tmp_path / "cache"
+    first = grade_submission(submission=repo_root / "release" / "pytorch_tensor", assignment="pytorch_tensor",
+                             cache_dir=cache)
+    entries = sorted(cache.rglob("zeros_and_ones.json"))
+    assert entries and (cache / "reference").stat().st_mode & 0o077 == 0
+    # Forge the answer key's result so that the starter code's error would "match" it.
+    entries[0].write_text('{"__dict__": {}}', encoding="utf-8")
+    again = grade_submission(submission=repo_root / "release" / "pytorch_tensor", assignment="pytorch_tensor",
+                             cache_dir=cache)
+    assert again.score == first.score == 0
+    assert (entries[0].with_suffix(".sha256")).is_file()
+
+
+def test_a_linked_assignment_folder_is_never_graded_as_what_it_points_at(tmp_path: Path, repo_root: Path) -> None:
+    """The answer key behind a link would be full marks for no code: the link is left out, nothing is graded."""
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "pytorch_tensor").symlink_to(repo_root / "solutions" / "pytorch_tensor")
+    results = tmp_path / "results.json"
+    result = CliRunner().invoke(main, ["grade", str(submission), "--results", str(results)])
+    assert result.exit_code == 2, result.output
+    assert "pytorch_tensor (link)" in result.output and "holds no assignment" in result.output
+    data = json.loads(results.read_text(encoding="utf-8"))
+    assert data["score"] == 0 and data["tests"] == []
+
+    linked_root = tmp_path / "linked-root"
+    linked_root.symlink_to(repo_root / "solutions")
+    result = CliRunner().invoke(main, ["grade", str(linked_root), "--results", str(results)])
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert json.loads(results.read_text(encoding="utf-8"))["score"] == 0
+
+
+def test_a_folder_nested_hundreds_of_levels_deep_is_refused_with_a_report(tmp_path: Path, repo_root: Path) -> None:
+    submission = tmp_path / "submission"
+    shutil.copytree(repo_root / "release" / "pytorch_tensor", submission / "pytorch_tensor")
+    deep = submission / "pytorch_tensor"
+    for _ in range(300):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    results = tmp_path / "results.json"
+    result = CliRunner().invoke(main, ["grade", str(submission), "--results", str(results)])
+    assert result.exit_code == 2, result.output
+    assert "nested too deeply" in result.output and "폴더가 너무 깊습니다" in result.output
+    assert json.loads(results.read_text(encoding="utf-8"))["score"] == 0

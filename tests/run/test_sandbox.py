@@ -151,3 +151,16 @@ def matrix_transpose(a):
         except OSError:
             pass
     assert not alive
+
+
+def test_a_private_copy_belongs_to_the_unprivileged_user(tmp_path: Path) -> None:
+    from autograder.run.sandbox import _private_copy
+
+    folder = _module(tmp_path, "")
+    private, copy = _private_copy(folder, (54321, 54321))
+    try:
+        assert (copy / "tensor_basics.py").read_bytes() == (folder / "tensor_basics.py").read_bytes()
+        assert all(p.lstat().st_uid == 54321 for p in [private, *private.rglob("*")])
+        assert private.stat().st_mode & 0o077 == 0  # nobody else can look in
+    finally:
+        shutil.rmtree(private)
