@@ -371,6 +371,9 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             calls.append("train")
             parameters = list(model.parameters())
             seen["model"] = type(model).__name__
+            # the sizes it was built with (config.hidden_size / channel_1 / channel_2, 3 * 32 * 32 inputs):
+            # the constructor's arguments, so that a mistake inside the model class costs nothing here
+            seen["model built with"] = built[-1] if built else "not built by calling TwoLayerFC/ThreeLayerConvNet"
             seen["model device during train()"] = parameters[0].device.type if parameters else "no parameters"
             seen["optimizer"] = type(optimizer).__name__
             group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
@@ -384,9 +387,13 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             seen[f"evaluate(mode='{mode}') gets the {mode} loader"] = loader is (loaders[1] if mode == "val" else loaders[2])
             return (0.25, 0.5) if mode == "val" else (0.75, None)
 
-        originals = {name: getattr(clf, name, None) for name in ("get_loaders", "train", "evaluate")}
+        built: list[dict[str, Any]] = []
+        originals = {name: getattr(clf, name, None)
+                     for name in ("get_loaders", "train", "evaluate", "TwoLayerFC", "ThreeLayerConvNet")}
         try:
             clf.get_loaders, clf.train, clf.evaluate = get_loaders, train, evaluate
+            clf.TwoLayerFC = _constructor_recorder(originals["TwoLayerFC"], built)
+            clf.ThreeLayerConvNet = _constructor_recorder(originals["ThreeLayerConvNet"], built)
             config = clf.TrainConfig(model=model_kind, epochs=epochs, batch_size=4, hidden_size=20, channel_1=4,
                                      channel_2=3, learning_rate=0.0123, momentum=0.5, device=device.type, limit=8,
                                      print_every=0)
@@ -403,7 +410,46 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             results[prefix + key] = value
         results[prefix + "test_accuracy returned"] = getattr(returned, "test_accuracy", None)
         results[prefix + "history entries"] = len(getattr(returned, "history", []) or [])
+    results.update(_run_default_device(clf))
     return results
+
+
+def _constructor_recorder(cls: Any, built: list[dict[str, Any]]) -> Callable[..., Any]:
+    """`cls` itself, but each call's arguments (by parameter name) are recorded in `built`."""
+    import inspect
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        try:
+            bound = inspect.signature(cls).bind(*args, **kwargs)
+            built.append({k: v for k, v in bound.arguments.items() if isinstance(v, (int, float, str))})
+        except (TypeError, ValueError):
+            built.append({"arguments": "do not fit the constructor"})
+        return cls(*args, **kwargs)
+
+    return make
+
+
+def _run_default_device(clf: Any) -> dict[str, Any]:
+    """run() with config.device None (step 1: 'cuda' when available, else 'cpu'): where the model trains."""
+    seen: dict[str, Any] = {}
+
+    def train(model: nn.Module, loader: Any, optimizer: Any, device_: Any, **kwargs: Any) -> float:
+        parameters = list(model.parameters())
+        seen["device"] = parameters[0].device.type if parameters else "no parameters"
+        return 1.5
+
+    originals = {name: getattr(clf, name, None) for name in ("get_loaders", "train", "evaluate")}
+    try:
+        clf.get_loaders = lambda transform, **kwargs: (["train"], ["val"], ["test"])
+        clf.train = train
+        clf.evaluate = lambda model, loader, device_, *, mode="val": (0.25, 0.5) if mode == "val" else (0.75, None)
+        returned = attempt(clf.run, clf.TrainConfig(model="fc", epochs=1, hidden_size=20, device=None, limit=8,
+                                                   print_every=0))
+    finally:
+        for name, value in originals.items():
+            setattr(clf, name, value)
+    key = "run(device=None): model device during train()"
+    return {key: returned if is_error(returned) else seen.get("device", "the model was never trained")}
 
 
 # --- minimum accuracy: the student's model trained by the student's train() --------------------------

@@ -48,6 +48,9 @@ def probe_indexing(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "get_column(m, 1)": attempt(tb.get_column, m.copy(), 1),
         "get_block(m, rows=(0, 2), cols=(1, 4))": attempt(tb.get_block, m.copy(), (0, 2), (1, 4)),
         "select_greater_than(m, 6.5)": attempt(tb.select_greater_than, m.copy(), 6.5),
+        # a threshold equal to an element: strictly greater leaves it out (`>=` would keep it)
+        "select_greater_than(m, m[1, 2]) (a threshold that is an element)":
+            attempt(tb.select_greater_than, m.copy(), float(m[1, 2])),
     }
 
 

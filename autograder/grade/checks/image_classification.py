@@ -185,6 +185,9 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
         "run(model='conv', epochs=2): momentum": "Pass momentum=config.momentum to SGD.",
         "run(model='conv', epochs=2): model": "config.model 'conv' means ThreeLayerConvNet.",
         "run(model='fc', epochs=1): model": "config.model 'fc' means TwoLayerFC.",
+        "run(model='fc', epochs=1): model built with": "Step 4: TwoLayerFC(3 * 32 * 32, config.hidden_size, 10).",
+        "run(model='conv', epochs=2): model built with": "Step 4: ThreeLayerConvNet(3, config.channel_1, "
+                                                         "config.channel_2, 10).",
     })
 
 
@@ -192,11 +195,13 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 def run_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     error = first_error(student)
     items = _run_items(student, device=True)
-    if not items and error is not None:
+    if error is not None and not any(k.startswith("run(model=") for k in items):
         return error_verdict("run(config)", error)
     return compare_all(items, _run_items(reference, device=True), hints={
         "run(model='conv', epochs=2): model device during train()": "Step 5: model = model.to(device).",
         "run(model='fc', epochs=1): model device during train()": "Step 5: model = model.to(device).",
+        "run(device=None): model device during train()": "Step 1: when config.device is None, use "
+                                                         "torch.device('cuda' if torch.cuda.is_available() else 'cpu').",
     })
 
 
