@@ -1,0 +1,55 @@
+"""The accuracy checks' decisions, on synthetic predictions: the grader's own scoring of the trained weights
+decides, the student's forward must agree with it, and an accuracy one epoch cannot reach is held for review."""
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.grade.checks.image_classification import fc_accuracy
+from autograder.grade.rescore import GRADER_PREDICTIONS, secret_permutation, unpermute
+from autograder.run.values import TensorValue
+
+LABELS = np.arange(10_000, dtype=np.int64) % 10
+
+
+def _predictions(accuracy: float, *, seed: int = 0) -> TensorValue:
+    rng = np.random.default_rng(seed)
+    predicted = LABELS.copy()
+    wrong = rng.permutation(len(LABELS))[: int(round((1 - accuracy) * len(LABELS)))]
+    predicted[wrong] = (predicted[wrong] + 1) % 10
+    return TensorValue(predicted, "tensor", "torch.int64", "cpu")
+
+
+def _grade(student_accuracy: float, grader_accuracy: float, reference_accuracy: float = 0.49):
+    student = {"predictions": _predictions(student_accuracy, seed=1), GRADER_PREDICTIONS: _predictions(grader_accuracy, seed=1)}
+    reference = {"predictions": _predictions(reference_accuracy, seed=2)}
+    return fc_accuracy.grade(student, reference, LABELS)
+
+
+def test_a_model_that_learned_passes_with_its_accuracy() -> None:
+    verdict = _grade(0.48, 0.48)
+    assert verdict.fraction == 1.0 and verdict.status == ""
+    assert "48.00%" in verdict.message and verdict.data["accuracy"] == 0.48 and verdict.data["agreement"] == 1.0
+
+
+def test_the_grader_scoring_decides_not_the_students_forward() -> None:
+    verdict = _grade(1.0, 0.10)  # a forward that answers everything right, weights that learned nothing
+    assert verdict.fraction == 0.0
+    assert "does not give the predictions of its own trained weights" in verdict.message
+
+
+def test_below_the_target_or_far_below_the_reference_fails() -> None:
+    assert "below the target" in _grade(0.35, 0.35).message
+    assert "below the reference" in _grade(0.41, 0.41, reference_accuracy=0.49).message
+
+
+def test_far_above_one_epoch_is_held_for_review() -> None:
+    verdict = _grade(0.70, 0.70, reference_accuracy=0.49)
+    assert verdict.status == "review" and verdict.fraction == 0.0
+    assert "instructor's review" in verdict.message
+
+
+def test_a_secret_order_is_new_each_time_and_undone_exactly() -> None:
+    first, second = secret_permutation(10_000), secret_permutation(10_000)
+    assert not np.array_equal(first, second)
+    shown = LABELS[first]  # what the student's code sees, in that order
+    assert np.array_equal(unpermute(shown, first), LABELS)
