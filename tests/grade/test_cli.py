@@ -108,3 +108,28 @@ def test_a_folder_nested_hundreds_of_levels_deep_is_refused_with_a_report(tmp_pa
     assert result.exit_code == 2, result.output
     assert "nested too deeply" in result.output and "폴더가 너무 깊습니다" in result.output
     assert json.loads(results.read_text(encoding="utf-8"))["score"] == 0
+
+
+def test_an_exception_in_the_graders_own_code_costs_that_assignment_only(tmp_path: Path, repo_root: Path,
+                                                                          monkeypatch) -> None:  # noqa: ANN001
+    import autograder.grade.engine as engine
+
+    original = engine._grade_assignment
+
+    def broken(name: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if name == "image_classification":
+            raise KeyError("a bug in the grader")
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_grade_assignment", broken)
+    results = tmp_path / "results.json"
+    result = CliRunner().invoke(main, ["grade", str(repo_root / "solutions"), "--skip", "fc_accuracy", "--skip",
+                                       "conv_accuracy", "--results", str(results)])
+    assert result.exit_code == 4, result.output
+    data = json.loads(results.read_text(encoding="utf-8"))
+    by_assignment = {}
+    for test in data["tests"]:
+        by_assignment.setdefault(test["tags"][0], []).append(test)
+    assert all(t["score"] == t["max_score"] for t in by_assignment["pytorch_tensor"])  # still graded
+    assert all("grader-error" in t["tags"] and "not your fault" in t["output"] for t in by_assignment["image_classification"])
+    assert "KeyError" in result.output

@@ -164,3 +164,12 @@ def test_a_private_copy_belongs_to_the_unprivileged_user(tmp_path: Path) -> None
         assert private.stat().st_mode & 0o077 == 0  # nobody else can look in
     finally:
         shutil.rmtree(private)
+
+
+def test_a_message_after_an_over_long_line_in_the_same_chunk_is_kept() -> None:
+    c = channel()
+    c.feed(b"x" * (5 * HEADER_MAX_BYTES) + b"\nstart a\n")
+    assert [(m.kind, m.name) for m in c.take()] == [("start", "a")]
+    c.feed(b"y" * (2 * HEADER_MAX_BYTES))  # an over-long partial line, then the rest of it and a message
+    c.feed(b"yyy\nstart b\n")
+    assert [(m.kind, m.name) for m in c.take()] == [("start", "b")]
