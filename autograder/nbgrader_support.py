@@ -90,12 +90,18 @@ class ReleaseModules(NbGraderPreprocessor):
         return nb, resources
 
     def _coursedir(self) -> Any:
-        owner = self.parent  # the exporter, whose parent is the converter
-        while owner is not None and getattr(owner, "coursedir", None) is None:
-            owner = getattr(owner, "parent", None)
-        if owner is None:
-            raise RuntimeError("ReleaseModules runs inside `nbgrader generate_assignment` only")
-        return owner.coursedir
+        return course_directory(self, "ReleaseModules runs inside `nbgrader generate_assignment` only")
+
+
+def course_directory(preprocessor: NbGraderPreprocessor, outside: str) -> Any:
+    """The CourseDirectory of the nbgrader command running `preprocessor` (its exporter's converter);
+    `outside` is the error when it runs outside one."""
+    owner = preprocessor.parent
+    while owner is not None and getattr(owner, "coursedir", None) is None:
+        owner = getattr(owner, "parent", None)
+    if owner is None:
+        raise RuntimeError(outside)
+    return owner.coursedir
 
 
 def write_release_modules(source: Path, release: Path) -> list[Path]:
@@ -190,12 +196,7 @@ class TrustedGrades(NbGraderPreprocessor):
         return nb, resources
 
     def _coursedir(self) -> Any:
-        owner = self.parent
-        while owner is not None and getattr(owner, "coursedir", None) is None:
-            owner = getattr(owner, "parent", None)
-        if owner is None:
-            raise RuntimeError("TrustedGrades runs inside `nbgrader autograde` only")
-        return owner.coursedir
+        return course_directory(self, "TrustedGrades runs inside `nbgrader autograde` only")
 
 
 def _outputs(verdict: str, text: str, *, score: float) -> list[NotebookNode]:

@@ -54,13 +54,18 @@ def _too_large(limits: IntakeLimits) -> IntakeError:
                        f"{limits.max_files} files): hand in the code and notebook, without data or checkpoints.")
 
 
+def _lstat_or_refuse(source: Path) -> os.stat_result:
+    """The submission's own status (a link is not followed), or the refusal that it does not exist."""
+    try:
+        return os.lstat(source)
+    except OSError as exc:
+        raise IntakeError(f"제출물을 찾을 수 없습니다: {source} / No such submission: {source} ({exc.strerror})") from None
+
+
 def copy_tree(source: Path, target: Path, *, limits: IntakeLimits = IntakeLimits()) -> Received:
     """Copy the folder `source` into the new folder `target`: regular files and folders only, opened
     without following links (so nothing outside `source` is ever read), within `limits`."""
-    try:
-        info = os.lstat(source)
-    except OSError as exc:
-        raise IntakeError(f"제출물을 찾을 수 없습니다: {source} / No such submission: {source} ({exc.strerror})") from None
+    info = _lstat_or_refuse(source)
     if stat.S_ISLNK(info.st_mode):
         raise IntakeError(f"제출물 {source.name}이(가) 심볼릭 링크입니다. 링크가 아닌 실제 폴더를 제출하세요. / "
                           f"The submission {source.name} is a symbolic link: hand in the folder itself.")
@@ -135,10 +140,7 @@ def receive_submission(source: Path, target: Path, *, limits: IntakeLimits = Int
     from autograder.intake.archives import ARCHIVE_SUFFIXES, SINGLE_FILES, unpack_archive
 
     source = Path(source)
-    try:
-        info = os.lstat(source)
-    except OSError as exc:
-        raise IntakeError(f"제출물을 찾을 수 없습니다: {source} / No such submission: {source} ({exc.strerror})") from None
+    info = _lstat_or_refuse(source)
     if stat.S_ISREG(info.st_mode):
         lowered = source.name.lower()
         if lowered.endswith(ARCHIVE_SUFFIXES) or lowered.endswith(SINGLE_FILES):

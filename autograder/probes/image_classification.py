@@ -9,7 +9,8 @@ cost the points of the loop checks.
 from __future__ import annotations
 
 import zlib
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import torch
@@ -388,19 +389,14 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             return (0.25, 0.5) if mode == "val" else (0.75, None)
 
         built: list[dict[str, Any]] = []
-        originals = {name: getattr(clf, name, None)
-                     for name in ("get_loaders", "train", "evaluate", "TwoLayerFC", "ThreeLayerConvNet")}
-        try:
-            clf.get_loaders, clf.train, clf.evaluate = get_loaders, train, evaluate
-            clf.TwoLayerFC = _constructor_recorder(originals["TwoLayerFC"], built)
-            clf.ThreeLayerConvNet = _constructor_recorder(originals["ThreeLayerConvNet"], built)
+        replacements = {"get_loaders": get_loaders, "train": train, "evaluate": evaluate,
+                        "TwoLayerFC": _constructor_recorder(clf.TwoLayerFC, built),
+                        "ThreeLayerConvNet": _constructor_recorder(clf.ThreeLayerConvNet, built)}
+        with _replaced(clf, replacements):
             config = clf.TrainConfig(model=model_kind, epochs=epochs, batch_size=4, hidden_size=20, channel_1=4,
                                      channel_2=3, learning_rate=0.0123, momentum=0.5, device=device.type, limit=8,
                                      print_every=0)
             returned = attempt(clf.run, config)
-        finally:
-            for name, value in originals.items():
-                setattr(clf, name, value)
         prefix = f"run(model='{model_kind}', epochs={epochs}): "
         if is_error(returned):
             results[prefix + "result"] = returned
@@ -412,6 +408,19 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         results[prefix + "history entries"] = len(getattr(returned, "history", []) or [])
     results.update(_run_default_device(clf))
     return results
+
+
+@contextmanager
+def _replaced(module: Any, replacements: dict[str, Any]) -> Iterator[None]:
+    """The module's globals `replacements` set for the duration (run() looks them up there), then put back."""
+    originals = {name: getattr(module, name, None) for name in replacements}
+    try:
+        for name, value in replacements.items():
+            setattr(module, name, value)
+        yield
+    finally:
+        for name, value in originals.items():
+            setattr(module, name, value)
 
 
 def _constructor_recorder(cls: Any, built: list[dict[str, Any]]) -> Callable[..., Any]:
@@ -438,16 +447,14 @@ def _run_default_device(clf: Any) -> dict[str, Any]:
         seen["device"] = parameters[0].device.type if parameters else "no parameters"
         return 1.5
 
-    originals = {name: getattr(clf, name, None) for name in ("get_loaders", "train", "evaluate")}
-    try:
-        clf.get_loaders = lambda transform, **kwargs: (["train"], ["val"], ["test"])
-        clf.train = train
-        clf.evaluate = lambda model, loader, device_, *, mode="val": (0.25, 0.5) if mode == "val" else (0.75, None)
+    replacements = {
+        "get_loaders": lambda transform, **kwargs: (["train"], ["val"], ["test"]),
+        "train": train,
+        "evaluate": lambda model, loader, device_, *, mode="val": (0.25, 0.5) if mode == "val" else (0.75, None),
+    }
+    with _replaced(clf, replacements):
         returned = attempt(clf.run, clf.TrainConfig(model="fc", epochs=1, hidden_size=20, device=None, limit=8,
                                                    print_every=0))
-    finally:
-        for name, value in originals.items():
-            setattr(clf, name, value)
     key = "run(device=None): model device during train()"
     return {key: returned if is_error(returned) else seen.get("device", "the model was never trained")}
 

@@ -98,21 +98,21 @@ def sandbox_ids() -> tuple[int, int] | None:
     return None
 
 
+def uid_of(pid: int) -> int | None:
+    """The real uid of process `pid`, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Uid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def _uids_in_use() -> set[int]:
     """The real uids of the processes running now (a sandbox uid is never one of them)."""
-    uids: set[int] = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as handle:
-                for line in handle:
-                    if line.startswith("Uid:"):
-                        uids.add(int(line.split()[1]))
-                        break
-        except (OSError, ValueError, IndexError):
-            continue
-    return uids
+    return {uid for uid in (uid_of(int(e)) for e in os.listdir("/proc") if e.isdigit()) if uid is not None}
 
 
 def _real(path: str | os.PathLike[str]) -> str | None:

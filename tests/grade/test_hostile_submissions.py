@@ -30,12 +30,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import shutil
 import socket
 import threading
 import time
-import tomllib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path

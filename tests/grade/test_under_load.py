@@ -6,7 +6,6 @@ CPU: student code then gets a fraction of that CPU, whatever else the machine is
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from typing import Iterator
 
 from autograder.grade import grade_submission
 from autograder.run import Limits, ProbeRequest, run_probes
+from tests.run.modules import answer_key_with
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,18 +59,10 @@ def matrix_transpose(a):
 """
 
 
-def _module(tmp_path: Path) -> Path:
-    folder = tmp_path / "pytorch_tensor"
-    shutil.copytree(REPO / "solutions" / "pytorch_tensor", folder, ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"))
-    with open(folder / "tensor_basics.py", "a", encoding="utf-8") as handle:
-        handle.write(SLOW_TRANSPOSE)
-    return folder
-
-
 def test_a_wall_time_cap_hit_while_starved_is_overloaded_not_the_students_fault(tmp_path: Path) -> None:
     limits = Limits(check_seconds=60, wall_factor=0.05, wall_slack_seconds=1.0)  # wall cap 4 s, CPU budget 60 s
     with one_busy_cpu(loops=3):
-        outcomes = run_probes(assignment="pytorch_tensor", module_dir=_module(tmp_path), module="tensor_basics",
+        outcomes = run_probes(assignment="pytorch_tensor", module_dir=answer_key_with(tmp_path, SLOW_TRANSPOSE), module="tensor_basics",
                               probes=[ProbeRequest("transpose", 60)], limits=limits, work_dir=tmp_path / "work")
     assert outcomes["transpose"].status == "overloaded", outcomes["transpose"]
     assert "too busy" in outcomes["transpose"].detail
@@ -78,7 +70,7 @@ def test_a_wall_time_cap_hit_while_starved_is_overloaded_not_the_students_fault(
 
 def test_the_same_cap_on_a_quiet_cpu_is_the_students_time_limit(tmp_path: Path) -> None:
     limits = Limits(check_seconds=1, import_seconds=120)
-    outcomes = run_probes(assignment="pytorch_tensor", module_dir=_module(tmp_path), module="tensor_basics",
+    outcomes = run_probes(assignment="pytorch_tensor", module_dir=answer_key_with(tmp_path, SLOW_TRANSPOSE), module="tensor_basics",
                           probes=[ProbeRequest("transpose", 1)], limits=limits, work_dir=tmp_path / "work")
     assert outcomes["transpose"].status == "timeout"
     assert "CPU time" in outcomes["transpose"].detail

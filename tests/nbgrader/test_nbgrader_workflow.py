@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -35,6 +34,7 @@ from autograder.assign import build_all, find_marker_text
 from autograder.assign.build import diff_trees
 from autograder.grade.points import POINTS
 from autograder.notebook import grade_cells
+from tests.nbgrader.course import copy_course, nbgrader_env
 
 pytestmark = pytest.mark.slow
 
@@ -62,16 +62,6 @@ WITH_ACCURACY = ("perfect", "starter")
 # What `mistakes` loses per grade cell (the rest is full marks, skipped accuracy checks aside).
 LOST = {"pytorch_tensor": {"grade_arithmetic": 2, "grade_gradient_descent": 4},
         "image_classification": {"grade_train": 1, "grade_two_layer_fc": 2}}
-
-
-def _env(cifar10_root: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])  # nbgrader runs alembic
-    env["CIFAR10_ROOT"] = str(cifar10_root)
-    env["COURSE_QUICK_RUN"] = "1"
-    for name in ("AUTOGRADER_SOLUTIONS", "AUTOGRADER_SKIP", "MPLBACKEND"):
-        env.pop(name, None)  # nbgrader_config.py points the hidden tests at the course's solutions/
-    return env
 
 
 def _run(args: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 1800) -> str:
@@ -125,12 +115,8 @@ def _visible_text(path: Path) -> str:
 
 def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> None:
     started = time.monotonic()
-    course = tmp_path / "course"
-    course.mkdir()
-    for name in ("nbgrader_config.py", "source", "release", "solutions"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, course / name)
-    env = _env(cifar10_root)
+    course = copy_course(tmp_path / "course")
+    env = nbgrader_env(cifar10_root)
 
     # --- the gradebook: students and assignments --------------------------------------------------
     (tmp_path / "students.csv").write_text("id,last_name,first_name,email\n" + "".join(

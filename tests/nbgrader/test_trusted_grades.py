@@ -6,7 +6,6 @@ edited grade cell and a deleted one. Each student's nbgrader total must equal `a
 module the student handed in (the golden totals below say which that is)."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import pytest
 from autograder.grade import grade_submission
 from autograder.nbgrader_support import _outputs
 from autograder.notebook import DEFER_ENV, check
+from tests.nbgrader.course import copy_course, nbgrader_env
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "pytorch_tensor"
@@ -73,15 +73,8 @@ def _notebook(student: str, cell_code: str | None) -> nbformat.NotebookNode:
 
 @pytest.mark.slow
 def test_hostile_notebooks_get_the_same_total_as_autograder_grade(tmp_path: Path, cifar10_root: Path) -> None:
-    course = tmp_path / "course"
-    course.mkdir()
-    for name in ("nbgrader_config.py", "source", "release", "solutions"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, course / name)
-    env = dict(os.environ, CIFAR10_ROOT=str(cifar10_root), COURSE_QUICK_RUN="1",
-               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    for name in ("AUTOGRADER_SOLUTIONS", "AUTOGRADER_SKIP", DEFER_ENV):
-        env.pop(name, None)
+    course = copy_course(tmp_path / "course")
+    env = nbgrader_env(cifar10_root)
 
     def nbgrader(*args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True,

@@ -6,10 +6,10 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
 
 from autograder.run import Limits, ProbeRequest, run_probes
 from autograder.run.sandbox import HEADER_MAX_BYTES, _Channel
+from tests.run.modules import answer_key_with
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -50,13 +50,6 @@ def test_a_result_larger_than_the_limit_is_not_waited_for() -> None:
     assert [(m.kind, m.name) for m in c.take()] == [("start", "b")]
 
 
-def _module(tmp_path: Path, body: str) -> Path:
-    """A pytorch_tensor module: the answer key with `body` appended (later definitions win)."""
-    folder = tmp_path / "pytorch_tensor"
-    shutil.copytree(REPO / "solutions" / "pytorch_tensor", folder, ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"))
-    with open(folder / "tensor_basics.py", "a", encoding="utf-8") as handle:
-        handle.write("\n" + body)
-    return folder
 
 
 LIMITS = Limits(check_seconds=20, import_seconds=120)
@@ -64,7 +57,7 @@ PROBES = [ProbeRequest("zeros_and_ones", 20), ProbeRequest("transpose", 20), Pro
 
 
 def _run(tmp_path: Path, body: str, probes: list[ProbeRequest] = PROBES, limits: Limits = LIMITS) -> dict:
-    folder = _module(tmp_path, body)
+    folder = answer_key_with(tmp_path, body)
     return run_probes(assignment="pytorch_tensor", module_dir=folder, module="tensor_basics", probes=probes,
                       limits=limits, work_dir=tmp_path / "work")
 
@@ -156,7 +149,7 @@ def matrix_transpose(a):
 def test_a_private_copy_belongs_to_the_unprivileged_user(tmp_path: Path) -> None:
     from autograder.run.sandbox import _private_copy
 
-    folder = _module(tmp_path, "")
+    folder = answer_key_with(tmp_path, "")
     private, copy = _private_copy(folder, (54321, 54321))
     try:
         assert (copy / "tensor_basics.py").read_bytes() == (folder / "tensor_basics.py").read_bytes()
