@@ -64,7 +64,8 @@ def compare(name: str, got: Any, expected: Any, *, rtol: float = 1e-5, atol: flo
         try:
             number = float(got)
         except OverflowError:
-            return f"'{name}' has the wrong value: got an integer of {len(str(abs(got)))} digits, expected {expected:.6g}"
+            return (f"'{name}'의 값이 틀렸습니다 / '{name}' has the wrong value: got an integer of "
+                    f"{len(str(abs(got)))} digits, expected {expected:.6g}")
         if not np.isclose(number, expected, rtol=rtol, atol=atol):
             return f"'{name}' has the wrong value: got {number:.6g}, expected {expected:.6g}"
         return None
@@ -106,7 +107,8 @@ def _compare_arrays(name: str, got: Any, expected: TensorValue, *, rtol: float, 
         return f"'{name}' is on the wrong device: got {got.device}, expected {expected.device}"
     a, b = np.asarray(got.array), np.asarray(expected.array)
     if (a.dtype.kind in NUMERIC_KINDS) != (b.dtype.kind in NUMERIC_KINDS):
-        return f"'{name}' holds the wrong kind of values: got {describe(got)}, expected {describe(expected)}"
+        return (f"'{name}'의 값 종류가 틀렸습니다 (숫자가 아님) / '{name}' holds the wrong kind of values: "
+                f"got {describe(got)}, expected {describe(expected)}")
     if a.dtype.kind not in NUMERIC_KINDS:
         equal = a.dtype == b.dtype and np.array_equal(a, b)
     elif a.dtype.kind in "fc" or b.dtype.kind in "fc":

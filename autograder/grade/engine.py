@@ -369,10 +369,12 @@ def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutc
             try:
                 grade(reference.value)
             except Exception:  # noqa: BLE001
-                return result("grader-error", 0.0, f"the grader failed in this check ({type(exc).__name__}: "
-                                                   f"{inert(exc, max_chars=200)}); this is not your fault")
-            verdict = Verdict.failed("your code returned values of a kind that cannot be compared with the answer "
-                                     f"key ({type(exc).__name__}); return what the docstring asks for "
+                return result("grader-error", 0.0, f"채점기 오류입니다. 학생의 잘못이 아닙니다. / the grader failed in "
+                                                   f"this check ({type(exc).__name__}: {inert(exc, max_chars=200)}); "
+                                                   "this is not your fault")
+            verdict = Verdict.failed("돌려준 값의 종류가 정답과 비교할 수 없는 것입니다. docstring이 말하는 모양의 숫자, 배열, "
+                                     "텐서를 돌려주세요. / your code returned values of a kind that cannot be compared "
+                                     f"with the answer key ({type(exc).__name__}); return what the docstring asks for "
                                      "(numbers, arrays or tensors of numbers, of the shapes it names)")
     fraction = min(max(verdict.fraction, 0.0), 1.0)
     status = verdict.status or ("passed" if fraction >= 1.0 else ("partial" if fraction > 0 else "failed"))
@@ -382,8 +384,9 @@ def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutc
 def _grader_failure(item: Check, exc: BaseException) -> CheckResult:
     """The result of a check that could not run because the grader itself failed."""
     return CheckResult(item.assignment, item.name, item.title, item.points, 0.0, "grader-error",
-                       f"the grader failed before this check could run ({type(exc).__name__}: "
-                       f"{inert(exc, max_chars=300)}); this is not your fault, tell the instructor")
+                       f"채점기 오류로 이 검사를 하지 못했습니다. 학생의 잘못이 아니니 강사에게 알려 주세요. / the grader "
+                       f"failed before this check could run ({type(exc).__name__}: {inert(exc, max_chars=300)}); "
+                       "this is not your fault, tell the instructor")
 
 
 def grade_submission(

@@ -87,7 +87,8 @@ class GradeReport:
             lines.append(f"{len(self.grader_errors)} check(s) failed because of the grader, not the submission: "
                          "tell the instructor.")
         if self.reviews:
-            lines.append(f"{len(self.reviews)} check(s) held for the instructor's review (HOLD): their points are "
+            lines.append(f"검사 {len(self.reviews)}개는 강사가 확인할 때까지 점수를 보류합니다 (HOLD) / "
+                         f"{len(self.reviews)} check(s) held for the instructor's review (HOLD): their points are "
                          "not given until then.")
         return "\n".join(lines)
 

@@ -191,8 +191,10 @@ def main() -> int:
             text, payload = encode_result(result)
         except Exception as exc:  # noqa: BLE001 - a value we cannot encode is the student's fault
             text, payload = encode_result({"__raised__": ErrorValue(
-                type="UngradableResult", message=f"the value your code returned cannot be graded ({str(exc)[:300]}); "
-                                                 "return numbers, arrays or tensors as the docstring asks")})
+                type="UngradableResult", message=f"돌려준 값을 채점할 수 없습니다. docstring대로 숫자, 배열, 텐서를 "
+                                                 f"돌려주세요. / the value your code returned cannot be graded "
+                                                 f"({str(exc)[:300]}); return numbers, arrays or tensors as the "
+                                                 "docstring asks")})
         channel.done(name, text, payload)
     os.close(channel.fd)
     return 0

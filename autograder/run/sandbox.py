@@ -185,19 +185,8 @@ def _group_pids(pgid: int) -> list[int]:
     return pids
 
 
-def _uid_of(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("Uid:"):
-                    return int(line.split()[1])  # the real uid
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 def _uid_pids(uid: int) -> list[int]:
-    return [pid for pid in _proc_entries() if _uid_of(pid) == uid]
+    return [pid for pid in _proc_entries() if confine.uid_of(pid) == uid]
 
 
 def _read_kib(path: str, key: str) -> int | None:
@@ -261,7 +250,7 @@ def _kill_uid(uid: int, *, rounds: int = 50) -> None:
             except OSError:
                 continue
             try:
-                if _uid_of(pid) == uid:
+                if confine.uid_of(pid) == uid:
                     signal.pidfd_send_signal(fd, signal.SIGKILL)
             except OSError:
                 pass
@@ -639,10 +628,11 @@ class _Watch:
         what = f"the time limit of {self.current.timeout:g} s" if self.current else \
             f"the import time limit of {limits.import_seconds:g} s"
         if cpu > self.cpu_limit:
-            return "timeout", f"it used more than {what} (CPU time)"
+            return "timeout", f"CPU 시간 제한을 넘겼습니다 / it used more than {what} (CPU time)"
         if now >= self.probe_deadline:
             cap = self.probe_deadline - self.started
-            return _stopped_by_the_clock(child, self, now, f"it did not finish within {cap:g} s of wall time "
+            return _stopped_by_the_clock(child, self, now, f"기다리거나 잠든 채 {cap:g}초 안에 끝나지 않았습니다 / "
+                                                           f"it did not finish within {cap:g} s of wall time "
                                                            f"({what} in CPU time): it waited or slept")
         return None
 
@@ -656,8 +646,8 @@ def _stopped_by_the_clock(child: _Child, watch: _Watch, now: float, student_deta
     cpu = child.usage.cpu - watch.cpu_start
     wait = child.usage.wait - watch.wait_start
     if (cpu + wait) >= OVERLOAD_BUSY_FRACTION * wall and wait >= OVERLOAD_WAIT_FRACTION * wall:
-        return "overloaded", (f"the machine was too busy: in {wall:.0f} s of wall time your code got {cpu:.0f} s of CPU "
-                              f"and waited {wait:.0f} s for it")
+        return "overloaded", (f"채점 서버가 너무 바빴습니다 / the machine was too busy: in {wall:.0f} s of wall time "
+                              f"your code got {cpu:.0f} s of CPU and waited {wait:.0f} s for it")
     return status, student_detail
 
 

@@ -11,7 +11,7 @@ from autograder.grade.registry import Verdict
 from autograder.grade.registry import check as _check
 from autograder.grade.compare import describe
 from autograder.grade.rescore import GRADER_PREDICTIONS
-from autograder.run.values import ErrorValue, TensorValue
+from autograder.run.values import TensorValue
 
 check = partial(_check, assignment="image_classification")
 
@@ -185,9 +185,10 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
         "run(model='conv', epochs=2): momentum": "Pass momentum=config.momentum to SGD.",
         "run(model='conv', epochs=2): model": "config.model 'conv' means ThreeLayerConvNet.",
         "run(model='fc', epochs=1): model": "config.model 'fc' means TwoLayerFC.",
-        "run(model='fc', epochs=1): model built with": "Step 4: TwoLayerFC(3 * 32 * 32, config.hidden_size, 10).",
-        "run(model='conv', epochs=2): model built with": "Step 4: ThreeLayerConvNet(3, config.channel_1, "
-                                                         "config.channel_2, 10).",
+        "run(model='fc', epochs=1): model built with": "4) config의 크기로 모델을 만드세요 / Step 4: "
+                                                       "TwoLayerFC(3 * 32 * 32, config.hidden_size, 10).",
+        "run(model='conv', epochs=2): model built with": "4) config의 크기로 모델을 만드세요 / Step 4: "
+                                                         "ThreeLayerConvNet(3, config.channel_1, config.channel_2, 10).",
     })
 
 
@@ -200,7 +201,8 @@ def run_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(items, _run_items(reference, device=True), hints={
         "run(model='conv', epochs=2): model device during train()": "Step 5: model = model.to(device).",
         "run(model='fc', epochs=1): model device during train()": "Step 5: model = model.to(device).",
-        "run(device=None): model device during train()": "Step 1: when config.device is None, use "
+        "run(device=None): model device during train()": "1) config.device가 None이면 cuda가 있을 때 cuda, 없으면 "
+                                                         "cpu를 쓰세요 / Step 1: when config.device is None, use "
                                                          "torch.device('cuda' if torch.cuda.is_available() else 'cpu').",
     })
 
@@ -215,10 +217,12 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
         return Verdict.failed(f"'{model} predictions' could not be made: got {describe(got)}")
     graded = student.get(GRADER_PREDICTIONS)
     if isinstance(graded, dict) and "grader failure" in graded:
-        return Verdict(0.0, f"{graded['grader failure']}; this is not your fault", status="grader-error")
+        return Verdict(0.0, f"{graded['grader failure']}; 학생의 잘못이 아닙니다 / this is not your fault",
+                       status="grader-error")
     if not isinstance(graded, TensorValue):
-        return Verdict.failed(f"{model}: {graded}. The model trained by train() must keep the layers of TODO "
-                              f"{'4' if model == 'TwoLayerFC' else '8'} (fix that check first).")
+        todo = '4' if model == 'TwoLayerFC' else '8'
+        return Verdict.failed(f"{model}: {graded}. TODO {todo}의 층을 먼저 고치세요. / The model trained by train() "
+                              f"must keep the layers of TODO {todo} (fix that check first).")
     reference_accuracy = float(np.mean(expected.array == labels))
     accuracy = float(np.mean(graded.array == labels))  # the trained weights in the grader's own model
     agreement = float(np.mean(got.array == graded.array))
@@ -227,15 +231,17 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
     summary = (f"{model} trained by your train() for one epoch: test accuracy {100 * accuracy:.2f}% "
                f"(target above {100 * target:.0f}%, reference {100 * reference_accuracy:.2f}%)")
     if agreement < MIN_AGREEMENT:
-        return Verdict(0.0, f"{model}'s forward() does not give the predictions of its own trained weights: "
-                            f"only {100 * agreement:.1f}% agree with the same weights in the reference model. "
-                            "forward() must compute the scores from the model's layers only.", data=data)
+        return Verdict(0.0, f"{model}의 forward()가 자기 층으로 점수를 계산하지 않습니다 / {model}'s forward() does "
+                            f"not give the predictions of its own trained weights: only {100 * agreement:.1f}% agree "
+                            "with the same weights in the reference model. forward() must compute the scores from "
+                            "the model's layers only.", data=data)
     if accuracy <= target:
         return Verdict(0.0, f"{summary}: below the target", data=data)
     if accuracy < reference_accuracy - REFERENCE_MARGIN:
         return Verdict(0.0, f"{summary}: more than {100 * REFERENCE_MARGIN:.0f} points below the reference", data=data)
     if accuracy > reference_accuracy + REVIEW_MARGIN:
-        return Verdict(0.0, f"{summary}: more than {100 * REVIEW_MARGIN:.0f} points above what one epoch of the "
+        return Verdict(0.0, f"{summary}: 한 epoch로는 나올 수 없는 정확도라서 강사가 확인할 때까지 점수를 보류합니다 / "
+                            f"more than {100 * REVIEW_MARGIN:.0f} points above what one epoch of the "
                             "reference reaches, held for the instructor's review (did train() train longer than "
                             "one pass over the loader, or load weights?)", status="review", data=data)
     return Verdict(1.0, summary, data=data)

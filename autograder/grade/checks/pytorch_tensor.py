@@ -75,7 +75,8 @@ def indexing(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
         "get_block(m, rows=(0, 2), cols=(1, 4))": "Slices are half-open: m[r0:r1, c0:c1].",
         "select_greater_than(m, 6.5)": "Use a boolean mask: m[m > threshold].",
         "select_greater_than(m, m[1, 2]) (a threshold that is an element)":
-            "Strictly greater: an element equal to the threshold is left out (m[m > threshold], not >=).",
+            "threshold보다 큰 원소만 고르세요(같은 값은 빼야 합니다) / Strictly greater: an element equal to the "
+            "threshold is left out (m[m > threshold], not >=).",
         "get_column(m, 1)": "A column is m[:, col].",
     })
 
