@@ -711,7 +711,7 @@ def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, P
     current = watch.current
     status, detail = failure or ("exited", "the process ended unexpectedly")
     if status == "exited" and (oom or _memory_error_in(child.output.text(2000))):
-        status, detail = "memory", f"it ran out of memory (limit {limits.memory_mib} MiB)"
+        status, detail = "memory", _over_memory(limits)
     output_tail = child.output.text(limits.output_bytes)
     seconds = time.monotonic() - watch.started
     victim = current or pending[0]
@@ -742,8 +742,14 @@ def _check_resources(child: _Child, limits: Limits) -> tuple[str, str] | None:
     if len(pids) > limits.processes:
         return "processes", f"it started more than {limits.processes} processes"
     if _memory_mib(pids, limit_mib=limits.memory_mib) > limits.memory_mib:
-        return "memory", f"it used more than the memory limit of {limits.memory_mib} MiB"
+        return "memory", _over_memory(limits)
     return None
+
+
+def _over_memory(limits: Limits) -> str:
+    """One message however the overrun was seen (polled, killed by the cgroup, or a MemoryError): the report
+    must not depend on which of them came first."""
+    return f"it used more than the memory limit of {limits.memory_mib} MiB"
 
 
 def _memory_error_in(tail: str) -> bool:
