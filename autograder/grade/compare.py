@@ -105,6 +105,9 @@ def _compare_arrays(name: str, got: Any, expected: TensorValue, *, rtol: float, 
         return f"'{name}' has the wrong dtype: got {got.dtype}, expected {expected.dtype}"
     if expected.kind == "tensor" and got.device != expected.device:
         return f"'{name}' is on the wrong device: got {got.device}, expected {expected.device}"
+    if expected.kind == "tensor" and got.requires_grad and not expected.requires_grad:
+        return (f"'{name}'이(가) 아직 autograd 그래프에 연결되어 있습니다 / '{name}' is still attached to the autograd "
+                "graph (requires_grad=True): return it detached (.detach(), or .item() for a number)")
     a, b = np.asarray(got.array), np.asarray(expected.array)
     if (a.dtype.kind in NUMERIC_KINDS) != (b.dtype.kind in NUMERIC_KINDS):
         return (f"'{name}'의 값 종류가 틀렸습니다 (숫자가 아님) / '{name}' holds the wrong kind of values: "

@@ -68,32 +68,83 @@ def _layers(model: nn.Module) -> dict[str, Any]:
             if isinstance(padding, str):
                 padding = tuple((k - 1) // 2 for k in kernel) if padding == "same" else (0, 0)
             convs.append({"in_channels": module.in_channels, "out_channels": module.out_channels,
-                          "kernel_size": list(kernel), "padding": list(padding), "stride": list(module.stride)})
+                          "kernel_size": list(kernel), "padding": list(padding), "stride": list(module.stride),
+                          "bias": module.bias is not None})
         elif isinstance(module, nn.Linear):
-            linears.append({"in_features": module.in_features, "out_features": module.out_features})
+            linears.append({"in_features": module.in_features, "out_features": module.out_features,
+                            "bias": module.bias is not None})
     return {"convolution layers": convs, "linear layers": linears}
 
 
-def _grad_status(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, Any]:
+# The layers the notes ask for. The model probes use sizes that are nobody's default (not the docstring's,
+# not CS231n's, not TrainConfig's), so that a hard-coded size is caught by the layers check.
+FC_PROBE = {"input_size": 2 * 8 * 8, "hidden_size": 37, "num_classes": 7, "input_shape": (4, 2, 8, 8)}
+CONV_PROBE = {"in_channel": 4, "channel_1": 7, "channel_2": 5, "num_classes": 6, "input_shape": (3, 4, 32, 32)}
+
+
+def fc_layer_spec(input_size: int, hidden_size: int, num_classes: int) -> dict[str, Any]:
+    """TwoLayerFC's layers as `_layers` reports them: fc1 input -> hidden, fc2 hidden -> classes."""
+    return {"convolution layers": [],
+            "linear layers": [{"in_features": input_size, "out_features": hidden_size, "bias": True},
+                              {"in_features": hidden_size, "out_features": num_classes, "bias": True}]}
+
+
+def conv_layer_spec(in_channel: int, channel_1: int, channel_2: int, num_classes: int) -> dict[str, Any]:
+    """ThreeLayerConvNet's layers: conv 5x5 pad 2, conv 3x3 pad 1, FC channel_2*32*32 -> classes."""
+    return {"convolution layers": [
+        {"in_channels": in_channel, "out_channels": channel_1, "kernel_size": [5, 5], "padding": [2, 2],
+         "stride": [1, 1], "bias": True},
+        {"in_channels": channel_1, "out_channels": channel_2, "kernel_size": [3, 3], "padding": [1, 1],
+         "stride": [1, 1], "bias": True}],
+        "linear layers": [{"in_features": channel_2 * 32 * 32, "out_features": num_classes, "bias": True}]}
+
+
+def _layer_from_spec(spec: dict[str, Any]) -> nn.Module:
+    if "in_features" in spec:
+        return nn.Linear(spec["in_features"], spec["out_features"], bias=spec["bias"])
+    return nn.Conv2d(spec["in_channels"], spec["out_channels"], tuple(spec["kernel_size"]),
+                     stride=tuple(spec["stride"]), padding=tuple(spec["padding"]), bias=spec["bias"])
+
+
+def repair_layers(model: nn.Module, spec: dict[str, Any]) -> bool:
+    """Replace the student's conv and linear layers that differ from `spec` by layers made to it, in
+    place (same attribute names), so that the forward and gradient checks grade forward() alone and a
+    wrong layer costs only the layers check. True when something was replaced; nothing is replaced when
+    the model does not have as many layers of each kind as `spec`."""
+    found = _layers(model)
+    if found == spec:
+        return False
+    named = [(name, m) for name, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    convs = [(n, m) for n, m in named if isinstance(m, nn.Conv2d)]
+    linears = [(n, m) for n, m in named if isinstance(m, nn.Linear)]
+    if len(convs) != len(spec["convolution layers"]) or len(linears) != len(spec["linear layers"]):
+        return False
+    replaced = False
+    for (name, _), got, want in [*zip(convs, found["convolution layers"], spec["convolution layers"]),
+                                 *zip(linears, found["linear layers"], spec["linear layers"])]:
+        if got == want:
+            continue
+        parent_name, _, attribute = name.rpartition(".")
+        setattr(model.get_submodule(parent_name) if parent_name else model, attribute, _layer_from_spec(want))
+        replaced = True
+    return replaced
+
+
+def _grad_status(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[str]:
+    """The parameters that backward() leaves without a finite, non-zero gradient (by the student's names)."""
     model.zero_grad(set_to_none=True)
     loss = F.cross_entropy(model(x), y)
     loss.backward()
-    status: dict[str, Any] = {}
-    seen: dict[tuple[int, ...], int] = {}
-    for parameter in model.parameters():
-        shape = tuple(parameter.shape)
-        seen[shape] = seen.get(shape, 0) + 1
-        key = f"parameter of shape {shape}" + (f" #{seen[shape]}" if seen[shape] > 1 else "")
+    problems = []
+    for name, parameter in model.named_parameters():
         grad = parameter.grad
         if grad is None:
-            status[key] = "no gradient"
+            problems.append(f"{name}: no gradient")
         elif not torch.isfinite(grad).all():
-            status[key] = "non-finite gradient"
+            problems.append(f"{name}: non-finite gradient")
         elif float(grad.abs().sum()) == 0.0:
-            status[key] = "zero gradient"
-        else:
-            status[key] = "finite, non-zero gradient"
-    return status
+            problems.append(f"{name}: zero gradient")
+    return problems
 
 
 # --- data transformation and visualization ---------------------------------------------------------
@@ -125,7 +176,9 @@ def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
 
     images = _images(6, seed=11)
     labels = torch.tensor([3, 0, 9, 5, 1, 7])
-    figure = attempt(clf.visualize, images, labels, CLASSES, ncols=4)
+    # with the grader's unnormalize (TODO 2 is graded on its own): a wrong unnormalize costs only its check
+    with _replaced(clf, {"unnormalize": _grader_unnormalize}):
+        figure = attempt(clf.visualize, images, labels, CLASSES, ncols=4)
     if is_error(figure):
         return {"visualize(images, labels, CLASSES, ncols=4)": figure}
     if not isinstance(figure, Figure):
@@ -148,41 +201,77 @@ def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _grader_unnormalize(images: torch.Tensor) -> torch.Tensor:
+    return (images * 0.5 + 0.5).clamp(0.0, 1.0)  # the notes' inverse of Normalize(0.5, 0.5)
+
+
 # --- models --------------------------------------------------------------------------------------------
 
-def _model_probe(make: Callable[[], nn.Module], call: str) -> dict[str, Any]:
+def _model_probe(make: Callable[[], nn.Module], call: str, spec: dict[str, Any],
+                 input_shape: tuple[int, ...]) -> dict[str, Any]:
     torch.manual_seed(0)
     model = attempt(make)
     if is_error(model):
         return {call: model}
     if not isinstance(model, nn.Module):
         return {call: f"not an nn.Module but {type(model).__name__}"}
+    repaired = repair_layers(model, spec)
     fill_parameters(model)
-    x = _images(4, seed=21)
+    x = _input(input_shape)
     out = attempt(model, x)
-    return {"model": model, "call": call, "out": out}
+    return {"model": model, "call": call, "out": out, "x": x, "repaired": repaired}
+
+
+def _input(shape: tuple[int, ...]) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(21)
+    return torch.rand(shape, generator=generator) * 2 - 1  # (N, C, H, W) in [-1, 1]
+
+
+def _fc_probe(clf: Any) -> dict[str, Any]:
+    i, h, c = FC_PROBE["input_size"], FC_PROBE["hidden_size"], FC_PROBE["num_classes"]
+    return _model_probe(lambda: clf.TwoLayerFC(i, h, c), f"TwoLayerFC({i}, {h}, {c})", fc_layer_spec(i, h, c),
+                        FC_PROBE["input_shape"])
+
+
+def _conv_probe(clf: Any) -> dict[str, Any]:
+    sizes = (CONV_PROBE["in_channel"], CONV_PROBE["channel_1"], CONV_PROBE["channel_2"], CONV_PROBE["num_classes"])
+    return _model_probe(lambda: clf.ThreeLayerConvNet(*sizes), f"ThreeLayerConvNet{sizes}", conv_layer_spec(*sizes),
+                        CONV_PROBE["input_shape"])
+
+
+def _forward_result(probe: dict[str, Any]) -> dict[str, Any]:
+    if "out" not in probe:
+        return probe
+    return {f"{probe['call']}(x) for x of shape {tuple(probe['x'].shape)}": probe["out"]}
+
+
+def _gradient_result(probe: dict[str, Any]) -> dict[str, Any]:
+    if "out" not in probe:
+        return probe
+    if is_error(probe["out"]):
+        return {f"{probe['call']}(x)": probe["out"]}
+    model = probe["model"]
+    model.train()
+    labels = torch.arange(probe["x"].shape[0]) % 3
+    status = attempt(_grad_status, model, probe["x"], labels)
+    key = "parameters without a finite, non-zero gradient after loss.backward()"
+    return {key: status} if isinstance(status, list) else {"backward pass": status}
 
 
 def probe_fc_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    model = attempt(clf.TwoLayerFC, 3 * 32 * 32, 50, 10)
+    i, h, c = FC_PROBE["input_size"], FC_PROBE["hidden_size"], FC_PROBE["num_classes"]
+    model = attempt(clf.TwoLayerFC, i, h, c)
     if is_error(model):
-        return {"TwoLayerFC(3072, 50, 10)": model}
+        return {f"TwoLayerFC({i}, {h}, {c})": model}
     return _layers(model)
 
 
 def probe_fc_forward(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    probe = _model_probe(lambda: clf.TwoLayerFC(3 * 32 * 32, 50, 10), "TwoLayerFC(3072, 50, 10)")
-    if "out" not in probe:
-        return probe
-    return {"TwoLayerFC(3072, 50, 10)(x) for x of shape (4, 3, 32, 32)": probe["out"]}
+    return _forward_result(_fc_probe(clf))
 
 
 def probe_fc_gradient_flow(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    probe = _model_probe(lambda: clf.TwoLayerFC(3 * 32 * 32, 50, 10), "TwoLayerFC(3072, 50, 10)")
-    if "out" not in probe:
-        return probe
-    status = attempt(_grad_status, probe["model"], _images(4, seed=21), torch.tensor([1, 2, 3, 4]))
-    return status if isinstance(status, dict) else {"backward pass": status}
+    return _gradient_result(_fc_probe(clf))
 
 
 def probe_count_parameters(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -195,25 +284,19 @@ def probe_count_parameters(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def probe_conv_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    model = attempt(clf.ThreeLayerConvNet, 3, 8, 6, 10)
+    sizes = (CONV_PROBE["in_channel"], CONV_PROBE["channel_1"], CONV_PROBE["channel_2"], CONV_PROBE["num_classes"])
+    model = attempt(clf.ThreeLayerConvNet, *sizes)
     if is_error(model):
-        return {"ThreeLayerConvNet(3, 8, 6, 10)": model}
+        return {f"ThreeLayerConvNet{sizes}": model}
     return _layers(model)
 
 
 def probe_conv_forward(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    probe = _model_probe(lambda: clf.ThreeLayerConvNet(3, 8, 6, 10), "ThreeLayerConvNet(3, 8, 6, 10)")
-    if "out" not in probe:
-        return probe
-    return {"ThreeLayerConvNet(3, 8, 6, 10)(x) for x of shape (4, 3, 32, 32)": probe["out"]}
+    return _forward_result(_conv_probe(clf))
 
 
 def probe_conv_gradient_flow(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    probe = _model_probe(lambda: clf.ThreeLayerConvNet(3, 8, 6, 10), "ThreeLayerConvNet(3, 8, 6, 10)")
-    if "out" not in probe:
-        return probe
-    status = attempt(_grad_status, probe["model"], _images(4, seed=21), torch.tensor([1, 2, 3, 4]))
-    return status if isinstance(status, dict) else {"backward pass": status}
+    return _gradient_result(_conv_probe(clf))
 
 
 # --- train() and evaluate() with the grader's own model ------------------------------------------------
@@ -259,16 +342,28 @@ def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     record: dict[str, Any] = {}
     _forward_recorder(model, record, stop=False)
-    returned = attempt(clf.train, model, loader, optimizer, torch.device("cpu"), epoch=1, print_every=0)
+    # print_every=2: the optional logging (step 7) runs, as CS231n's `if t % print_every == 0` expects a
+    # positive number; whatever it prints never costs points
+    returned = attempt(clf.train, model, loader, optimizer, torch.device("cpu"), epoch=1, print_every=2)
+    mode = {"model in training mode during train()": bool(record["training"])} if "training" in record else {}
     if is_error(returned):
-        return {"train(model, loader, optimizer, 'cpu')": returned}
+        # what was seen before it raised still counts (train_mode is graded on its own)
+        return {"train(model, loader, optimizer, 'cpu')": returned, **mode}
     return {
         "forward passes (one per batch)": record.get("forward calls", 0),
-        "model in training mode during train()": bool(record.get("training", False)),
+        **mode,
         "parameters after train()": [p.detach().clone() for p in model.parameters()],
-        "returned loss is a number": isinstance(returned, (int, float)) or
-                                     (isinstance(returned, torch.Tensor) and returned.numel() == 1),
+        "train() returns the mean loss per sample": _returned_number(returned),
     }
+
+
+def _returned_number(value: Any) -> Any:
+    """A returned loss as a number; a tensor still attached to the autograd graph is named as such."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        if value.requires_grad:
+            return "a tensor still attached to the autograd graph (requires_grad=True)"
+        return float(value.detach().reshape(()).item())
+    return value
 
 
 def _patched_cross_entropy(record: dict[str, Any]) -> Callable[..., Any]:
@@ -313,18 +408,29 @@ def _device_probe(run: Callable[[nn.Module, DataLoader, torch.device], Any], *, 
 def probe_train_device(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     def run(model: nn.Module, loader: DataLoader, device: torch.device) -> Any:
         optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-        return clf.train(model, loader, optimizer, device, epoch=1, print_every=0)
+        return clf.train(model, loader, optimizer, device, epoch=1, print_every=2)
 
     return _device_probe(run, stop_at_forward=False)
 
 
 def probe_evaluate_device(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     def run(model: nn.Module, loader: DataLoader, device: torch.device) -> Any:
+        # 'test' mode: no loss, so the labels meet the device in the comparison with the predictions
         return clf.evaluate(model, loader, device, mode="test")
 
-    result = _device_probe(run, stop_at_forward=True)
-    result.pop("labels moved to device", None)  # evaluate stops at the first forward pass
-    return result
+    return _device_probe(run, stop_at_forward=False)
+
+
+def _evaluate_call(clf: Any, model: nn.Module, loader: DataLoader, mode: str, label: str) -> dict[str, Any]:
+    value = attempt(clf.evaluate, model, loader, torch.device("cpu"), mode=mode)
+    call = f"evaluate(..., mode='{mode}'){label}"
+    if is_error(value):
+        return {call: value}
+    if not (isinstance(value, tuple) and len(value) == 2):
+        return {call: f"returned {type(value).__name__}, not (accuracy, loss)"}
+    accuracy, loss = value
+    return {"accuracy": _returned_number(accuracy) if isinstance(accuracy, torch.Tensor) else accuracy,
+            "loss": _returned_number(loss) if isinstance(loss, torch.Tensor) else loss}
 
 
 def probe_evaluate(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -333,22 +439,28 @@ def probe_evaluate(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     loader = _loader(50, batch_size=16, seed=51, labels_from=model)  # 4 batches, the last of 2
     record: dict[str, Any] = {}
     _forward_recorder(model, record, stop=False)
-    test = attempt(clf.evaluate, model, loader, torch.device("cpu"), mode="test")
+    test = _evaluate_call(clf, model, loader, "test", "")
     mode_record = dict(record)
-    val = attempt(clf.evaluate, model, loader, torch.device("cpu"), mode="val")
+    val = _evaluate_call(clf, model, loader, "val", "")
     result: dict[str, Any] = {
         "model.training during evaluate()": mode_record.get("training"),
         "autograd enabled during evaluate()": mode_record.get("grad enabled"),
     }
-    for mode, value in (("test", test), ("val", val)):
-        if is_error(value):
-            result[f"evaluate(..., mode='{mode}')"] = value
-        elif not (isinstance(value, tuple) and len(value) == 2):
-            result[f"evaluate(..., mode='{mode}')"] = f"returned {type(value).__name__}, not (accuracy, loss)"
+    for mode, values in (("test", test), ("val", val)):
+        if "accuracy" in values:
+            result[f"accuracy from evaluate(..., mode='{mode}')"] = values["accuracy"]
         else:
-            accuracy, loss = value
-            result[f"accuracy from evaluate(..., mode='{mode}')"] = float(accuracy) if isinstance(accuracy, (int, float, torch.Tensor)) else accuracy
-            result[f"loss from evaluate(..., mode='{mode}')"] = float(loss) if isinstance(loss, (int, float, torch.Tensor)) else loss
+            result.update(values)
+    # The loss, on batches of 10 (as many as classes): a top-1 over the wrong dim still runs there, so a
+    # mistake in the accuracy costs only the accuracy check.
+    model.train()
+    even = _loader(40, batch_size=10, seed=53, labels_from=model)
+    for mode in ("val", "test"):
+        values = _evaluate_call(clf, model, even, mode, " on batches of 10")
+        if "loss" in values:
+            result[f"loss from evaluate(..., mode='{mode}')"] = values["loss"]
+        else:
+            result.update(values)
     return result
 
 
@@ -371,7 +483,7 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         def train(model: nn.Module, loader: Any, optimizer: Any, device_: Any, **kwargs: Any) -> float:
             calls.append("train")
             parameters = list(model.parameters())
-            seen["model"] = type(model).__name__
+            seen["model"] = getattr(model, "built_as", type(model).__name__)
             # the sizes it was built with (config.hidden_size / channel_1 / channel_2, 3 * 32 * 32 inputs):
             # the constructor's arguments, so that a mistake inside the model class costs nothing here
             seen["model built with"] = built[-1] if built else "not built by calling TwoLayerFC/ThreeLayerConvNet"
@@ -390,8 +502,7 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
 
         built: list[dict[str, Any]] = []
         replacements = {"get_loaders": get_loaders, "train": train, "evaluate": evaluate,
-                        "TwoLayerFC": _constructor_recorder(clf.TwoLayerFC, built),
-                        "ThreeLayerConvNet": _constructor_recorder(clf.ThreeLayerConvNet, built)}
+                        **_grader_parts(clf, built)}
         with _replaced(clf, replacements):
             config = clf.TrainConfig(model=model_kind, epochs=epochs, batch_size=4, hidden_size=20, channel_1=4,
                                      channel_2=3, learning_rate=0.0123, momentum=0.5, device=device.type, limit=8,
@@ -406,6 +517,7 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             results[prefix + key] = value
         results[prefix + "test_accuracy returned"] = getattr(returned, "test_accuracy", None)
         results[prefix + "history entries"] = len(getattr(returned, "history", []) or [])
+    results.update(_run_seeding(clf))
     results.update(_run_default_device(clf))
     return results
 
@@ -423,19 +535,85 @@ def _replaced(module: Any, replacements: dict[str, Any]) -> Iterator[None]:
             setattr(module, name, value)
 
 
-def _constructor_recorder(cls: Any, built: list[dict[str, Any]]) -> Callable[..., Any]:
-    """`cls` itself, but each call's arguments (by parameter name) are recorded in `built`."""
+def _grader_parts(clf: Any, built: list[dict[str, Any]]) -> dict[str, Any]:
+    """The other TODOs that run() uses, replaced by the grader's own (TODO 1's transform, TODO 4's and 8's
+    models), so that a mistake in one of them costs only its own check and never run()'s."""
+    def transform() -> Any:
+        return _grader_transform
+
+    return {"build_transform": transform,
+            "TwoLayerFC": _constructor_recorder(clf.TwoLayerFC, "TwoLayerFC", built),
+            "ThreeLayerConvNet": _constructor_recorder(clf.ThreeLayerConvNet, "ThreeLayerConvNet", built)}
+
+
+def _grader_transform(image: Any) -> torch.Tensor:
+    array = torch.as_tensor(np.asarray(image), dtype=torch.float32).permute(2, 0, 1) / 255.0  # (C, H, W) in [0, 1]
+    return (array - 0.5) / 0.5  # [-1, 1]
+
+
+class _GraderModel(nn.Module):
+    """A small stand-in for the student's model class inside run(): what run() does with it is graded,
+    not the class itself. `built_as` names the class run() asked for."""
+
+    def __init__(self, built_as: str, sizes: list[Any]) -> None:
+        super().__init__()
+        self.built_as = built_as
+        width = next((v for v in sizes[1:2] if isinstance(v, int) and 0 < v <= 4096), 8)
+        self.layer = nn.Linear(4, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layer(x.flatten(1)[:, :4])
+
+
+def _constructor_recorder(cls: Any, name: str, built: list[dict[str, Any]]) -> Callable[..., Any]:
+    """Records each call's arguments (by the student's parameter names) in `built` and returns the
+    grader's stand-in model."""
     import inspect
 
     def make(*args: Any, **kwargs: Any) -> Any:
         try:
             bound = inspect.signature(cls).bind(*args, **kwargs)
-            built.append({k: v for k, v in bound.arguments.items() if isinstance(v, (int, float, str))})
+            arguments = {k: v for k, v in bound.arguments.items() if isinstance(v, (int, float, str))}
         except (TypeError, ValueError):
-            built.append({"arguments": "do not fit the constructor"})
-        return cls(*args, **kwargs)
+            arguments = {"arguments": "do not fit the constructor"}
+        built.append(arguments)
+        return _GraderModel(name, list(bound.arguments.values()) if "arguments" not in arguments else [])
 
     return make
+
+
+def _run_seeding(clf: Any) -> dict[str, Any]:
+    """run() twice with the same config.seed (torch's random state disturbed in between), and once with
+    another: step 1 seeds torch with config.seed, so the model starts from the same weights exactly when
+    the seed is the same."""
+    def first_weights(seed: int, disturbance: int) -> Any:
+        seen: dict[str, Any] = {}
+
+        def train(model: nn.Module, loader: Any, optimizer: Any, device_: Any, **kwargs: Any) -> float:
+            parameters = list(model.parameters())
+            seen.setdefault("weights", parameters[0].detach().cpu().clone() if parameters else None)
+            return 1.5
+
+        replacements = {
+            "get_loaders": lambda transform, **kwargs: (["train"], ["val"], ["test"]),
+            "train": train,
+            "evaluate": lambda model, loader, device_, *, mode="val": (0.25, 0.5) if mode == "val" else (0.75, None),
+            **_grader_parts(clf, []),
+        }
+        torch.manual_seed(disturbance)  # what came before run() must not matter
+        with _replaced(clf, replacements):
+            returned = attempt(clf.run, clf.TrainConfig(model="fc", epochs=1, hidden_size=20, device="cpu",
+                                                       limit=8, print_every=0, seed=seed))
+        return returned if is_error(returned) else seen.get("weights")
+
+    first, again, other = first_weights(5, 101), first_weights(5, 202), first_weights(6, 101)
+    for value in (first, again, other):
+        if is_error(value):
+            return {"run(seed=5) twice": value}
+    if not all(isinstance(v, torch.Tensor) for v in (first, again, other)):
+        return {"run(seed=5) twice": "the model was never trained"}
+    return {"run(seed=5) twice: the same initial weights": bool(torch.equal(first, again)),
+            "run(seed=5) and run(seed=6): different initial weights": not bool(torch.equal(first, other))}
 
 
 def _run_default_device(clf: Any) -> dict[str, Any]:
@@ -451,6 +629,7 @@ def _run_default_device(clf: Any) -> dict[str, Any]:
         "get_loaders": lambda transform, **kwargs: (["train"], ["val"], ["test"]),
         "train": train,
         "evaluate": lambda model, loader, device_, *, mode="val": (0.25, 0.5) if mode == "val" else (0.75, None),
+        **_grader_parts(clf, []),
     }
     with _replaced(clf, replacements):
         returned = attempt(clf.run, clf.TrainConfig(model="fc", epochs=1, hidden_size=20, device=None, limit=8,
@@ -461,44 +640,59 @@ def _run_default_device(clf: Any) -> dict[str, Any]:
 
 # --- minimum accuracy: the student's model trained by the student's train() --------------------------
 
-def _cifar_tensors(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def _cifar_arrays(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The prepared CIFAR-10 images as they are stored, uint8 (N, 32, 32, 3): normalized one batch at a
+    time by `normalize`, so that the whole set never exists as float32 (600 MB for the training images)."""
     from pathlib import Path
 
     folder = Path(ctx["data_dir"])
-    train_images = np.load(folder / "train_images.npy")[:NUM_TRAIN]  # (49000, 32, 32, 3) uint8
-    train_labels = np.load(folder / "train_labels.npy")[:NUM_TRAIN]
-    test_images = np.load(folder / "test_images.npy")  # (10000, 32, 32, 3); the labels stay with the grader
+    train_images = torch.from_numpy(np.load(folder / "train_images.npy")[:NUM_TRAIN])  # (49000, 32, 32, 3) uint8
+    train_labels = torch.from_numpy(np.load(folder / "train_labels.npy")[:NUM_TRAIN]).long()  # (49000,)
+    test_images = torch.from_numpy(np.load(folder / "test_images.npy"))  # (10000, 32, 32, 3); labels stay with the grader
+    return train_images, train_labels, test_images
 
-    def normalize(images: np.ndarray) -> torch.Tensor:  # the reference transform, batched: [0, 255] -> [-1, 1]
-        # contiguous, as ToTensor's output is (a channels-last tensor would break a student's correct x.view(N, -1))
-        return torch.from_numpy(images).permute(0, 3, 1, 2).float().div(255.0).sub(0.5).div(0.5).contiguous()  # (N, 3, 32, 32)
 
-    return normalize(train_images), torch.from_numpy(train_labels).long(), normalize(test_images)
+def normalize(images: torch.Tensor) -> torch.Tensor:
+    """The reference transform on a batch: uint8 (N, H, W, C) in [0, 255] -> float32 (N, C, H, W) in [-1, 1],
+    contiguous as ToTensor's output is (a channels-last tensor would break a student's correct x.view(N, -1))."""
+    return images.permute(0, 3, 1, 2).float().div(255.0).sub(0.5).div(0.5).contiguous()
 
 
 def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module], settings: dict[str, float]) -> dict[str, Any]:
-    x_train, y_train, x_test = _cifar_tensors(ctx)
+    train_images, train_labels, test_images = _cifar_arrays(ctx)
     generator = torch.Generator().manual_seed(0)
-    loader = DataLoader(TensorDataset(x_train, y_train), batch_size=BATCH_SIZE, shuffle=True, generator=generator)
+    loader = DataLoader(TensorDataset(train_images, train_labels), batch_size=BATCH_SIZE, shuffle=True,
+                        generator=generator)
     torch.manual_seed(0)
     model = attempt(make)
     if is_error(model):
         return {"model": model}
     optimizer = torch.optim.SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"])
-    trained = attempt(clf.train, model, loader, optimizer, torch.device("cpu"), epoch=1, print_every=0)
+    # The grader's own loop (the notes' steps 1-6, as the reference's train()): train() is graded exactly by
+    # its own checks, so a mistake there costs only those and never these.
+    trained = attempt(_grader_train_epoch, model, loader, optimizer)
     if is_error(trained):
-        return {"train()": trained}
+        return {"training (your model's forward or backward)": trained}
     model.eval()
     predictions = []
     with torch.no_grad():
-        for start in range(0, len(x_test), 500):
-            scores = model(x_test[start:start + 500])  # (500, 10)
+        for start in range(0, len(test_images), 500):
+            scores = model(normalize(test_images[start:start + 500]))  # (500, 10)
             predictions.append(scores.argmax(dim=1))
     result: dict[str, Any] = {"predictions": torch.cat(predictions).to(torch.int64)}
     if ctx.get("return_weights"):
         # The trained weights, scored again by the grader's own model code in a process without student code.
         result["trained weights"] = [p.detach().to(torch.float32).clone() for p in model.parameters()]
     return result
+
+
+def _grader_train_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer) -> None:
+    model.train()
+    for images, labels in loader:  # (64, 32, 32, 3) uint8, (64,)
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(normalize(images)), labels)  # images (64, 3, 32, 32) in [-1, 1]
+        loss.backward()
+        optimizer.step()
 
 
 def _load_by_shape(model: nn.Module, weights: list[np.ndarray]) -> str | None:
@@ -533,14 +727,12 @@ def probe_score_weights(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     problem = _load_by_shape(model, weights)
     if problem is not None:
         return {"weights fit the reference model": problem}
-    test_images = np.load(Path(ctx["data_dir"]) / "test_images.npy")  # (10000, 32, 32, 3) uint8
+    test_images = torch.from_numpy(np.load(Path(ctx["data_dir"]) / "test_images.npy"))  # (10000, 32, 32, 3) uint8
     model.eval()
     predictions = []
     with torch.no_grad():
         for start in range(0, len(test_images), 500):
-            batch = torch.from_numpy(test_images[start:start + 500]).permute(0, 3, 1, 2).float()
-            batch = batch.div(255.0).sub(0.5).div(0.5).contiguous()  # (500, 3, 32, 32) in [-1, 1]
-            predictions.append(model(batch).argmax(dim=1))
+            predictions.append(model(normalize(test_images[start:start + 500])).argmax(dim=1))  # (500,)
     return {"weights fit the reference model": "yes", "predictions": torch.cat(predictions).to(torch.int64)}
 
 

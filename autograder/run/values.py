@@ -52,8 +52,13 @@ class ErrorValue:
 
     @property
     def not_implemented(self) -> bool:
-        """True when the student left a TODO stub in place."""
-        return self.type == "NotImplementedError"
+        """True when the student left a TODO stub in place: a bare NotImplementedError, or the stub's own
+        (which names its TODO). PyTorch's NotImplementedError ("... not implemented for 'Long'") is a real
+        error of the student's code, shown with its location."""
+        if self.type != "NotImplementedError":
+            return False
+        text = self.message.strip()
+        return not text or "TODO" in text or "not implemented yet" in text or "구현하지 않았습니다" in text
 
     def __str__(self) -> str:
         text = f"{self.type}: {self.message}" if self.message else self.type

@@ -71,3 +71,17 @@ def test_compare_all_reports_what_the_probe_said_instead_of_a_value() -> None:
 def test_describe_is_short() -> None:
     assert describe(tensor(np.zeros((2, 3)))) == "a tensor of shape (2, 3) and dtype torch.float32 on cpu"
     assert len(describe("x" * 500)) <= 80
+
+
+def test_a_tensor_still_attached_to_the_graph_is_named() -> None:
+    import numpy as np
+
+    from autograder.grade.compare import compare
+    from autograder.run.values import TensorValue
+
+    expected = TensorValue(np.array(4.0, dtype=np.float32), "tensor", "torch.float32", "cpu", False)
+    attached = TensorValue(np.array(4.0, dtype=np.float32), "tensor", "torch.float32", "cpu", True)
+    message = compare("loss", attached, expected)
+    assert message is not None and "autograd" in message and ".detach()" in message
+    assert compare("loss", expected, expected) is None
+    assert compare("scores", attached, attached) is None  # both attached (a forward pass): equal

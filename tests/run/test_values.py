@@ -149,3 +149,15 @@ def test_decoding_never_calls_pickle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pickle, "loads", forbidden)
     monkeypatch.setattr(pickle, "load", forbidden)
     roundtrip({"x": torch.ones(3), "y": [np.zeros(2)]})
+
+
+def test_only_a_todo_stub_counts_as_not_implemented() -> None:
+    from autograder.run.values import ErrorValue
+
+    assert ErrorValue("NotImplementedError", "").not_implemented  # nbgrader's bare stub
+    assert ErrorValue("NotImplementedError", "train: TODO 6 — 아직 구현하지 않았습니다 / not implemented yet").not_implemented
+    # PyTorch's own NotImplementedError is a real error of the student's code, reported with its location
+    torch_error = ErrorValue("NotImplementedError", '"nll_loss_forward_reduce_cuda_kernel_2d_index" not implemented for '
+                                                    "'Long'", where="classifier.py:240 in train")
+    assert not torch_error.not_implemented
+    assert not ErrorValue("ValueError", "TODO").not_implemented

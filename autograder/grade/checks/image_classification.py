@@ -62,14 +62,31 @@ def fc_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 @check("fc_forward", title="TODO 4 TwoLayerFC: forward pass (flatten, fc1, ReLU, fc2)")
 def fc_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
-        "TwoLayerFC(3072, 50, 10)(x) for x of shape (4, 3, 32, 32)":
-            "With the same weights the scores differ: is the ReLU between fc1 and fc2, and is x flattened to (N, 3072)?",
+        "TwoLayerFC(128, 37, 7)(x) for x of shape (4, 2, 8, 8)":
+            "With the same weights the scores differ: is the ReLU between fc1 and fc2, and is x flattened to "
+            "(N, C*H*W)?",
     })
+
+
+_GRADIENT_HINT = ("forward()가 계산 그래프를 끊지 않아야 합니다 / forward() must keep the autograd graph: no "
+                  ".detach(), .data, .numpy() or torch.no_grad() inside it, and every layer used.")
+
+
+_NO_GRADIENT = "parameters without a finite, non-zero gradient after loss.backward()"
+
+
+def _gradient_verdict(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    problems = student.get(_NO_GRADIENT)
+    if isinstance(problems, list) and problems:
+        shown = ", ".join(str(p) for p in problems[:6]) + (" …" if len(problems) > 6 else "")
+        return Verdict.failed(f"gradient가 닿지 않는 파라미터 / parameters the gradient does not reach: {shown}. "
+                              f"{_GRADIENT_HINT}")
+    return compare_all(student, reference, hints={_NO_GRADIENT: _GRADIENT_HINT, "backward pass": _GRADIENT_HINT})
 
 
 @check("fc_gradient_flow", title="TODO 4 TwoLayerFC: gradients reach every parameter")
 def fc_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference)
+    return _gradient_verdict(student, reference)
 
 
 @check("count_parameters", title="TODO 5 count_parameters")
@@ -91,33 +108,37 @@ def conv_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 @check("conv_forward", title="TODO 8 ThreeLayerConvNet: forward pass")
 def conv_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
-        "ThreeLayerConvNet(3, 8, 6, 10)(x) for x of shape (4, 3, 32, 32)":
+        "ThreeLayerConvNet(4, 7, 5, 6)(x) for x of shape (3, 4, 32, 32)":
             "With the same weights the scores differ: conv1 -> ReLU -> conv2 -> ReLU -> flatten -> fc.",
     })
 
 
 @check("conv_gradient_flow", title="TODO 8 ThreeLayerConvNet: gradients reach every parameter")
 def conv_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference)
+    return _gradient_verdict(student, reference)
 
 
 @check("train_updates", title="TODO 6 train: the 7 steps update the weights like the reference", probe="train")
 def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    wanted = {k: reference[k] for k in ("forward passes (one per batch)", "parameters after train()") if k in reference}
+    wanted = {k: reference[k] for k in ("forward passes (one per batch)", "parameters after train()",
+                                        "train() returns the mean loss per sample") if k in reference}
+    student = {k: v for k, v in student.items() if k != "model in training mode during train()"}
     return compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
         "parameters after train()": "From the same weights and batches the result differs. In each step: "
                                     "optimizer.zero_grad(), forward, F.cross_entropy(scores, labels), loss.backward(), "
                                     "optimizer.step() — in this order.",
         "forward passes (one per batch)": "Call the model once per batch of the loader.",
+        "train() returns the mean loss per sample": "Return the epoch's mean loss per sample as a Python float "
+                                                   "(add loss.item() * batch_size, divide by the number of samples).",
     })
 
 
 @check("train_mode", title="TODO 6 train: the model is in training mode", probe="train")
 def train_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    error = first_error(student)
-    if error is not None:
-        return error_verdict("train(...)", error)
     key = "model in training mode during train()"
+    error = first_error(student)
+    if error is not None and key not in student:  # it raised before the first forward pass
+        return error_verdict("train(...)", error)
     return compare_all({key: student.get(key)}, {key: reference[key]}, hints={key: "Call model.train() before the loop."})
 
 
@@ -129,8 +150,12 @@ def train_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     })
 
 
-def _subset(values: dict[str, Any], prefixes: tuple[str, ...]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k.startswith(prefixes)}
+_EVEN_BATCHES = " on batches of 10"  # the calls of evaluate() that the loss check is graded on
+
+
+def _subset(values: dict[str, Any], prefixes: tuple[str, ...], *, even_batches: bool) -> dict[str, Any]:
+    return {k: v for k, v in values.items()
+            if k.startswith(prefixes) and (k.startswith(("accuracy", "loss")) or k.endswith(_EVEN_BATCHES) == even_batches)}
 
 
 @check("evaluate_mode", title="TODO 7 evaluate: eval mode, no autograd graph", probe="evaluate")
@@ -148,7 +173,8 @@ def evaluate_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
 @check("evaluate_accuracy", title="TODO 7 evaluate: top-1 accuracy", probe="evaluate")
 def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     prefixes = ("accuracy", "evaluate(")
-    return compare_all(_subset(student, prefixes), _subset(reference, prefixes), rtol=1e-6, atol=1e-9, hints={
+    return compare_all(_subset(student, prefixes, even_batches=False), _subset(reference, prefixes, even_batches=False),
+                       rtol=1e-6, atol=1e-9, hints={
         "accuracy from evaluate(..., mode='test')": "Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
                                                     "answers divided by the number of samples (not of batches).",
         "evaluate(..., mode='test')": "scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
@@ -159,7 +185,8 @@ def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Ver
 @check("evaluate_loss", title="TODO 7 evaluate: the loss in 'val' mode", probe="evaluate")
 def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     prefixes = ("loss", "evaluate(")
-    return compare_all(_subset(student, prefixes), _subset(reference, prefixes), rtol=1e-5, atol=1e-6, hints={
+    return compare_all(_subset(student, prefixes, even_batches=True), _subset(reference, prefixes, even_batches=True),
+                       rtol=1e-5, atol=1e-6, hints={
         "loss from evaluate(..., mode='val')": "In 'val' mode, add F.cross_entropy(scores, labels, reduction='sum') "
                                                "per batch and divide by the number of samples.",
         "loss from evaluate(..., mode='test')": "In 'test' mode the loss is None.",
@@ -168,7 +195,10 @@ def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
 
 @check("evaluate_device", title="TODO 7 evaluate: batches moved to `device`")
 def evaluate_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={"images moved to device": "Step 1: images = images.to(device)."})
+    return compare_all(student, reference, hints={"images moved to device": "Step 1: images = images.to(device).",
+                                                  "labels moved to device": "1) labels도 device로 옮기세요 / Step 1: "
+                                                  "labels = labels.to(device) (preds == labels fails on a GPU "
+                                                  "otherwise)."})
 
 
 def _run_items(values: dict[str, Any], *, device: bool) -> dict[str, Any]:
@@ -189,7 +219,13 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
                                                        "TwoLayerFC(3 * 32 * 32, config.hidden_size, 10).",
         "run(model='conv', epochs=2): model built with": "4) config의 크기로 모델을 만드세요 / Step 4: "
                                                          "ThreeLayerConvNet(3, config.channel_1, config.channel_2, 10).",
+        "run(seed=5) twice: the same initial weights": _SEED_HINT,
+        "run(seed=5) and run(seed=6): different initial weights": _SEED_HINT,
     })
+
+
+_SEED_HINT = ("1) 모델을 만들기 전에 torch.manual_seed(config.seed)를 호출하세요 / Step 1: call "
+              "torch.manual_seed(config.seed) before the model is built, so the same seed gives the same run.")
 
 
 @check("run_device", title="TODO 9 run: the model moved to the device (step 5)", probe="run")
@@ -228,7 +264,7 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
     agreement = float(np.mean(got.array == graded.array))
     data = {"accuracy": round(accuracy, 4), "reference_accuracy": round(reference_accuracy, 4),
             "agreement": round(agreement, 4)}
-    summary = (f"{model} trained by your train() for one epoch: test accuracy {100 * accuracy:.2f}% "
+    summary = (f"{model} trained for one epoch: test accuracy {100 * accuracy:.2f}% "
                f"(target above {100 * target:.0f}%, reference {100 * reference_accuracy:.2f}%)")
     if agreement < MIN_AGREEMENT:
         return Verdict(0.0, f"{model}의 forward()가 자기 층으로 점수를 계산하지 않습니다 / {model}'s forward() does "

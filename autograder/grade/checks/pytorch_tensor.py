@@ -13,6 +13,8 @@ from autograder.grade.registry import check as _check
 from autograder.run.values import ErrorValue, TensorValue
 
 check = partial(_check, assignment="pytorch_tensor")
+_KEEP_INPUTS = ("입력을 바꾸지 말고 새 결과를 돌려주세요 / Return a new result and leave the inputs as they were "
+                "(a + b, not a += b)")
 
 
 @check("zeros_and_ones", title="TODO 1 make_zeros_and_ones")
@@ -86,6 +88,9 @@ def arithmetic(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
         "matrix_product(a, c)": "The matrix product is a @ b (np.matmul), not a * b.",
         "elementwise_product(a, b)": "The elementwise product is a * b.",
+        **{f"{call} leaves its inputs unchanged": _KEEP_INPUTS for call in (
+            "matrix_sum(a, b)", "matrix_difference(a, b)", "elementwise_product(a, b)", "matrix_product(a, c)",
+            "scalar_multiple(a, 2.5)")},
     })
 
 
@@ -136,6 +141,10 @@ def to_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 def squeeze(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
         "add_dimension(t, 1)": "Use t.unsqueeze(dim) with the dim you were given.",
+        "add_dimension(t, 0) leaves its inputs unchanged": _KEEP_INPUTS + " (t.unsqueeze(dim), not t.unsqueeze_(dim))",
+        "remove_size_one_dimensions(t of shape (1, 2, 1, 3)) leaves its inputs unchanged":
+            _KEEP_INPUTS + " (t.squeeze(), not t.squeeze_())",
+        "remove_size_one_dimensions(t of shape (2, 1, 3, 1))": "Remove every size-1 dimension: t.squeeze() with no dim.",
     })
 
 
@@ -183,10 +192,12 @@ def gradient_descent(student: dict[str, Any], reference: dict[str, Any]) -> Verd
         if np.isclose(losses[0], expected[0], rtol=1e-4) and np.isclose(losses[1], expected[1], rtol=1e-4) \
                 and not np.allclose(losses, expected, rtol=1e-3, atol=1e-5):
             return Verdict.failed(
-                f"'losses' agree for the first two steps and then drift (step 60: got {losses[-1]:.6g}, expected "
+                f"'losses' agree for the first two steps and then drift (last step: got {losses[-1]:.6g}, expected "
                 f"{expected[-1]:.6g}). Reset the gradients after every step (w.grad.zero_(), b.grad.zero_()): "
                 "backward() adds to .grad.")
     return compare_all(student, reference, rtol=1e-3, atol=1e-5, hints={
-        "losses": "Record float(loss) once per step, before updating w and b.",
-        "w": "Update inside torch.no_grad(): w -= lr * w.grad, then reset w.grad.",
+        "losses": "Record float(loss) once per step, before updating w and b, with the lr and steps you were given.",
+        "w": "Update inside torch.no_grad(): w -= lr * w.grad (the lr you were given), then reset w.grad.",
+        "types of w, b and the losses": "GDResult에는 파이썬 float를 넣으세요 / GDResult holds Python floats: "
+                                        "w.item(), b.item() and loss.item(), not tensors.",
     })

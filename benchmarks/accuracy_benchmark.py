@@ -1,0 +1,79 @@
+"""Peak memory and training time of the accuracy checks' probe, beside the machine's matrix-product floor.
+
+    .venv/bin/python benchmarks/accuracy_benchmark.py [--data-dir DIR] [--model fc|conv|both]
+
+Each accuracy probe of the answer key (TwoLayerFC and ThreeLayerConvNet, one epoch on 49,000 images,
+batch 64, then 10,000 test predictions) runs in a fresh Python process, as in grading, and reports that
+process's peak RSS and its wall time. The floor for TwoLayerFC is its matrix products alone: per image
+2 * 3072 * 4000 multiply-adds forward and as many for fc1's weight gradient (about 2.4 TFLOP per epoch),
+divided by the rate this machine reaches on one (64, 3072) @ (3072, 4000) product, measured in the same run.
+Figures are for comparing within one run (the machine may be busy); nothing here is asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+import classifier
+from autograder.probes import image_classification as probes
+started = time.perf_counter()
+probe = probes.probe_fc_accuracy if sys.argv[3] == "fc" else probes.probe_conv_accuracy
+result = probe(classifier, {"data_dir": sys.argv[2]})
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "predictions": int(result["predictions"].numel())}))
+"""
+
+
+def gemm_gflops(*, repeats: int = 20) -> float:
+    """The fp32 rate of one (64, 3072) @ (3072, 4000) product on this machine, in GFLOP/s."""
+    import torch
+
+    a, b = torch.randn(64, 3072), torch.randn(3072, 4000)
+    for _ in range(3):
+        a @ b
+    started = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    seconds = (time.perf_counter() - started) / repeats
+    return 2 * 64 * 3072 * 4000 / seconds / 1e9
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None, help="CIFAR-10 (default: $CIFAR10_ROOT, then the cache)")
+    parser.add_argument("--model", choices=("fc", "conv", "both"), default="both")
+    args = parser.parse_args()
+
+    from autograder.grade.engine import prepare_data
+
+    solutions = REPO / "solutions"
+    with tempfile.TemporaryDirectory(prefix="accuracy-benchmark-") as scratch:
+        data = Path(scratch) / "data"
+        prepare_data(solutions_dir=solutions, data_dir=args.data_dir, target=data)
+        rate = gemm_gflops()
+        floor = 49_000 * 2 * (2 * 3072 * 4000) / (rate * 1e9)
+        print(f"matrix products: {rate:.0f} GFLOP/s; TwoLayerFC epoch floor {floor:.1f} s")
+        for model in (("fc", "conv") if args.model == "both" else (args.model,)):
+            output = subprocess.run([sys.executable, "-c", _CHILD, str(solutions / "image_classification"), str(data),
+                                     model], capture_output=True, text=True, check=True, cwd=REPO)
+            figures = json.loads(output.stdout.strip().splitlines()[-1])
+            line = f"{model}: {figures['seconds']:.1f} s (epoch and test predictions), peak RSS {figures['peak_rss_mib']:.0f} MiB"
+            if model == "fc":
+                line += f", {figures['seconds'] / floor:.2f}x the floor"
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
