@@ -111,5 +111,42 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, d
     sys.exit(report.exit_code)
 
 
+@main.command("grade-all")
+@click.argument("submissions", type=click.Path(path_type=Path, exists=True))
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="Folder for the reports, grades.csv and the summary (kept between runs: unchanged "
+                   "submissions are not graded again).")
+@click.option("--jobs", type=int, default=None, help="Gradings at once (default: what the cores and memory allow).")
+@click.option("--assignment", type=click.Choice(["pytorch_tensor", "image_classification"]), default=None,
+              help="Grade only this assignment (default: every assignment found).")
+@click.option("--skip", multiple=True, metavar="CHECK", help="Leave out a check (repeatable).")
+@click.option("--data-dir", default=None, help="Folder holding CIFAR-10 (default: $CIFAR10_ROOT, then the cache).")
+@click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None,
+              help="The answer key (default: the repository's solutions/).")
+def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment: str | None, skip: tuple[str, ...],
+                      data_dir: str | None, solutions_dir: Path | None) -> None:
+    """Grade every student in SUBMISSIONS: nbgrader's submitted/ folder (or its course folder), a folder
+    with one folder or archive per student, or an LMS/Gradescope bulk-export archive."""
+    from tqdm.auto import tqdm
+
+    from autograder.course import grade_all
+
+    def progress(stream, total):  # noqa: ANN001, ANN202 - click's callback types
+        return tqdm(stream, total=total, unit="student", desc="grading", dynamic_ncols=True)
+
+    try:
+        summary = grade_all(submissions=submissions, out=out, jobs=jobs, assignment=assignment, skip=skip,
+                            data_dir=data_dir, solutions_dir=solutions_dir, progress=progress)
+    except (OSError, ValueError) as exc:
+        click.echo(f"autograder grade-all: {exc}", err=True)
+        sys.exit(2)
+    click.echo((out / "summary.md").read_text(encoding="utf-8"))
+    click.echo(f"grades: {out / 'grades.csv'}")
+    key = summary.answer_key
+    if key.get("score") != key.get("max_score"):
+        click.echo("경고: 정답 코드가 만점이 아닙니다 / warning: the answer key did not get full marks", err=True)
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,236 @@
+"""Grade a whole class: every student's submission, in parallel, resumable.
+
+The unit of work is `grade_student(task)`: a plain function of plain data (a dict in, a dict out) that
+grades one submission with the usual engine and sandbox and returns that student's report, results.json
+and record, which `store` writes into their folder of the output (`students/<student>/`). `grade_all`
+finds the students, grades the answer key once first (its results are then cached for every worker; a key that does not get full
+marks is reported), skips every submission whose content and grader are unchanged since it was last
+graded, runs the rest in a process pool and writes `grades.csv` and `summary.json`/`summary.md`.
+One submission that crashes, hangs or exhausts a limit never stops the batch: the engine always ends in
+a report, and a worker process that dies is replaced (its submission is tried once more, then recorded
+as a grader failure).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import tempfile
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Collection, Iterable
+
+from autograder.course.discover import StudentWork, content_digest, find_students
+from autograder.course.tables import write_grades_csv, write_summary
+from autograder.paths import default_cache_dir, default_solutions_dir
+from autograder.run.limits import Limits
+
+GRADED_FILE = "graded.json"  # per student: the digests it was graded with, and its rows
+MIB_PER_JOB = 2560  # one grading at its peak: the grader (~0.7 GB) and one child (~1.1 GB), with room to spare
+
+
+@dataclass
+class BatchSummary:
+    """What `grade_all` did: the per-student records (as in graded.json) and counts."""
+
+    out: Path
+    records: list[dict[str, Any]] = field(default_factory=list)
+    graded: int = 0
+    unchanged: int = 0
+    skipped_entries: list[str] = field(default_factory=list)
+    answer_key: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def default_jobs(limits: Limits) -> int:
+    """As many gradings at once as the cores (each uses `limits.threads`) and the memory allow."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    by_cores = max(1, cores // max(1, limits.threads))
+    available_mib = _available_mib()
+    by_memory = max(1, available_mib // MIB_PER_JOB) if available_mib else by_cores
+    return max(1, min(by_cores, by_memory))
+
+
+def _available_mib() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def grader_digest(*, solutions_dir: Path, options: dict[str, Any]) -> str:
+    """A digest of everything a grade depends on besides the submission: the grader's code, the answer
+    key and the grading options. A change to any of them grades every submission again."""
+    from autograder.course.discover import content_digest as tree_digest
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    digest.update(tree_digest(package).encode())
+    digest.update(tree_digest(solutions_dir).encode())
+    digest.update(json.dumps(options, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def grade_student(task: dict[str, Any]) -> dict[str, Any]:
+    """Grade one student's submission (`task`: student, path, digest, grader, options). Returns plain data:
+    the graded.json `record`, the `report` text and the `results` (Gradescope's results.json); the caller
+    writes them (so a worker on another machine needs no access to the output folder)."""
+    from autograder.grade import grade_or_report
+
+    options = dict(task["options"])
+    options["limits"] = Limits(**options["limits"])
+    options["cache_dir"] = Path(options["cache_dir"])
+    options["solutions_dir"] = Path(options["solutions_dir"])
+    started = time.monotonic()
+    report = grade_or_report(submission=Path(task["path"]), **options)
+    record = {
+        "student": task["student"], "digest": task["digest"], "grader": task["grader"],
+        "exit_code": report.exit_code, "refusal": report.refusal, "score": report.score,
+        "max_score": report.max_score, "seconds": round(time.monotonic() - started, 1),
+        "checks": [{"assignment": r.assignment, "name": r.name, "points": r.points, "score": r.score,
+                    "status": r.status, "message": r.message} for r in report.results],
+    }
+    return {"record": record, "report": report.to_text() + "\n", "results": report.to_gradescope()}
+
+
+def store(folder: Path, outcome: dict[str, Any]) -> dict[str, Any]:
+    """Write one student's `grade_student` outcome into `folder` (report.txt, results.json, then
+    graded.json last, so that a folder with graded.json is complete). Returns the record."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / "report.txt", outcome["report"])
+    _write_atomic(folder / "results.json", json.dumps(outcome["results"], indent=2, ensure_ascii=False) + "\n")
+    _write_atomic(folder / GRADED_FILE, json.dumps(outcome["record"], ensure_ascii=False, indent=1) + "\n")
+    return outcome["record"]
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _previous(folder: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((folder / GRADED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def grade_all(
+    *,
+    submissions: Path,
+    out: Path,
+    jobs: int | None = None,
+    assignment: str | None = None,
+    skip: Collection[str] = (),
+    data_dir: str | None = None,
+    limits: Limits = Limits(),
+    solutions_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+) -> BatchSummary:
+    """Grade every student in `submissions` (see `autograder.course.discover`) into `out`.
+
+    `jobs`: gradings at once (default: `default_jobs(limits)`). `progress(iterable, total)` wraps the
+    stream of finished gradings (the CLI passes a progress bar). Unchanged submissions already graded by
+    the same grader are not graded again."""
+    started = time.monotonic()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    solutions_dir = Path(solutions_dir or default_solutions_dir()).resolve()
+    cache_dir = Path(cache_dir or default_cache_dir())
+    options = {"assignment": assignment, "skip": sorted(skip), "data_dir": data_dir,
+               "limits": dataclasses.asdict(limits), "solutions_dir": str(solutions_dir), "cache_dir": str(cache_dir)}
+    grader = grader_digest(solutions_dir=solutions_dir, options={k: v for k, v in options.items() if k != "cache_dir"})
+    summary = BatchSummary(out=out)
+    with tempfile.TemporaryDirectory(prefix="grade-all-") as scratch:
+        found = find_students(Path(submissions), scratch=Path(scratch))
+        summary.skipped_entries = found.skipped
+        summary.answer_key = _grade_answer_key(solutions_dir=solutions_dir, out=out, options=options, grader=grader)
+        tasks, records = [], {}
+        for work in found.students:
+            folder = out / "students" / work.student
+            digest = content_digest(work.path)
+            previous = _previous(folder)
+            if previous and previous.get("digest") == digest and previous.get("grader") == grader \
+                    and (folder / "results.json").is_file():
+                records[work.student] = previous
+                summary.unchanged += 1
+                continue
+            tasks.append({"student": work.student, "path": str(work.path), "digest": digest, "grader": grader,
+                          "options": options})
+        for outcome in _run(tasks, jobs=jobs or default_jobs(limits), progress=progress):
+            record = store(out / "students" / outcome["record"]["student"], outcome)
+            records[record["student"]] = record
+            summary.graded += 1
+    summary.records = [records[name] for name in sorted(records)]
+    summary.seconds = round(time.monotonic() - started, 1)
+    write_grades_csv(out / "grades.csv", summary.records)
+    write_summary(out, summary)
+    return summary
+
+
+def _grade_answer_key(*, solutions_dir: Path, out: Path, options: dict[str, Any], grader: str) -> dict[str, Any]:
+    """Grade the answer key once, so that its results are cached before the workers start."""
+    previous = _previous(out / "answer-key")
+    if previous and previous.get("grader") == grader:
+        return previous
+    outcome = grade_student({"student": "answer-key", "path": str(solutions_dir), "digest": "", "grader": grader,
+                             "options": options})
+    return store(out / "answer-key", outcome)
+
+
+def _run(tasks: list[dict[str, Any]], *, jobs: int, progress: Callable[[Iterable[Any], int], Iterable[Any]] | None,
+         work: Callable[[dict[str, Any]], dict[str, Any]] = grade_student) -> Iterable[dict[str, Any]]:
+    """Grade `tasks` in a pool of `jobs` processes, yielding each outcome as it finishes. A worker that dies
+    breaks the pool for every grading then in flight: those are graded again, each alone in a fresh
+    process, so that only a submission whose own grading kills its process becomes a grader-failure
+    outcome."""
+    finished = _finished_stream(tasks, jobs, work)
+    yield from (progress(finished, len(tasks)) if progress else finished)
+
+
+def _finished_stream(tasks: list[dict[str, Any]], jobs: int,
+                     work: Callable[[dict[str, Any]], dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    broken: list[dict[str, Any]] = []
+    yield from _pool_stream(tasks, jobs, work, broken)
+    for task in broken:  # alone now: a second death is its own
+        again: list[dict[str, Any]] = []
+        yield from _pool_stream([task], 1, work, again)
+        if again:
+            yield _worker_died(task)
+
+
+def _pool_stream(tasks: list[dict[str, Any]], jobs: int, work: Callable[[dict[str, Any]], dict[str, Any]],
+                 broken: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    if not tasks:
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker: no state from the parent
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context) as pool:
+        futures: dict[Future[dict[str, Any]], dict[str, Any]] = {pool.submit(work, t): t for t in tasks}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                broken.append(task)
+            except Exception as exc:  # noqa: BLE001 - one student's grading never stops the batch
+                yield _worker_died(task, reason=f"{type(exc).__name__}: {exc}")
+
+
+def _worker_died(task: dict[str, Any], *, reason: str = "the grading process died twice") -> dict[str, Any]:
+    refusal = (f"채점기 오류: 이 제출물을 채점하지 못했습니다. 학생의 잘못이 아닙니다. / The grader failed on this "
+               f"submission ({reason}); this is not the student's fault.")
+    record = {"student": task["student"], "digest": "", "grader": task["grader"], "exit_code": 4, "refusal": refusal,
+              "score": 0.0, "max_score": 0.0, "seconds": 0.0, "checks": []}
+    results = {"score": 0.0, "output": refusal, "tests": []}
+    return {"record": record, "report": refusal + "\n", "results": results}

@@ -1,0 +1,126 @@
+"""Find each student's work in what an instructor collected.
+
+Accepted layouts (`find_students`):
+
+- nbgrader's course folder or its `submitted/` folder: `submitted/<student>/<assignment>/...`;
+- a folder with one entry per student: a folder, or a `.zip`/`.tar.gz`/`.tgz`/`.tar` archive, or a single
+  `.py`/`.ipynb` file (the student's name is the entry's name without its suffix);
+- an LMS or Gradescope bulk export: one archive holding such a folder (unpacked safely by the intake into
+  `scratch`, never followed).
+
+Links are never followed: an entry that is a link is listed in `Found.skipped` with the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.intake import IntakeLimits, unpack_archive
+from autograder.intake.archives import ARCHIVE_SUFFIXES, SINGLE_FILES
+
+BULK_LIMITS = IntakeLimits(max_bytes=20 * 2**30, max_files=2_000_000, max_depth=16)  # a whole class's export
+
+
+@dataclass(frozen=True)
+class StudentWork:
+    """One student's submission: a name safe as a folder name, and where the work is."""
+
+    student: str
+    path: Path
+
+
+@dataclass
+class Found:
+    """The students found, and the entries left out (with why)."""
+
+    students: list[StudentWork] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _suffix(name: str) -> str:
+    lowered = name.lower()
+    return next((s for s in (*ARCHIVE_SUFFIXES, *SINGLE_FILES) if lowered.endswith(s)), "")
+
+
+def safe_name(name: str) -> str:
+    """`name` as a folder name: letters, digits, `.`, `_`, `-` (and Hangul) kept, anything else `_`."""
+    cleaned = re.sub(r"[^0-9A-Za-z._\-\uac00-\ud7a3]", "_", name).strip("._") or "student"
+    return cleaned[:100]
+
+
+def find_students(source: Path, *, scratch: Path) -> Found:
+    """The students in `source` (see the module's docstring), sorted by name, each name unique."""
+    source = Path(source)
+    info = os.lstat(source)
+    if stat.S_ISLNK(info.st_mode):
+        raise ValueError(f"{source} is a symbolic link; give the folder or archive itself")
+    if stat.S_ISREG(info.st_mode):
+        if not _suffix(source.name) in ARCHIVE_SUFFIXES:
+            raise ValueError(f"{source} is neither a folder nor a .zip/.tar.gz/.tgz/.tar archive of submissions")
+        unpacked = scratch / "bulk-export"
+        unpack_archive(source, unpacked, limits=BULK_LIMITS)
+        source = _only_folder(unpacked)
+    if (source / "submitted").is_dir() and not (source / "submitted").is_symlink():
+        source = source / "submitted"
+    found = Found()
+    names: set[str] = set()
+    for entry in sorted(os.scandir(source), key=lambda e: e.name):
+        if entry.name.startswith((".", "__MACOSX")):
+            continue
+        if entry.is_symlink():
+            found.skipped.append(f"{entry.name}: a symbolic link (not followed)")
+            continue
+        suffix = _suffix(entry.name)
+        if entry.is_file(follow_symlinks=False) and not suffix:
+            found.skipped.append(f"{entry.name}: not a folder, an archive or a .py/.ipynb file")
+            continue
+        if not (entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False)):
+            found.skipped.append(f"{entry.name}: not a regular file or folder")
+            continue
+        base = safe_name(entry.name[: len(entry.name) - len(suffix)] if suffix else entry.name)
+        name, number = base, 2
+        while name in names:
+            name, number = f"{base}-{number}", number + 1
+        names.add(name)
+        found.students.append(StudentWork(student=name, path=Path(entry.path)))
+    return found
+
+
+def _only_folder(folder: Path) -> Path:
+    """An export that holds one folder (the class) is that folder; else the export itself."""
+    entries = [e for e in os.scandir(folder) if not e.name.startswith((".", "__MACOSX"))]
+    if len(entries) == 1 and entries[0].is_dir(follow_symlinks=False):
+        return Path(entries[0].path)
+    return folder
+
+
+def content_digest(path: Path) -> str:
+    """SHA-256 of a submission's content (relative paths and bytes of its regular files; links and caches
+    left out, as the intake leaves them out), so that an unchanged submission is recognised."""
+    from autograder.intake.copy import _ignored
+
+    digest = hashlib.sha256()
+    path = Path(path)
+    if path.is_file():
+        _add_file(digest, path, path.name)
+        return digest.hexdigest()
+    for folder, folders, files in os.walk(path, followlinks=False):
+        folders[:] = sorted(f for f in folders if not _ignored(f))
+        for name in sorted(files):
+            full = Path(folder) / name
+            if _ignored(name) or full.is_symlink() or not full.is_file():
+                continue
+            _add_file(digest, full, full.relative_to(path).as_posix())
+    return digest.hexdigest()
+
+
+def _add_file(digest: "hashlib._Hash", path: Path, relative: str) -> None:
+    digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    digest.update(b"\0\0")

@@ -1,0 +1,99 @@
+"""The class-level outputs of `grade_all`: grades.csv and the summary (per check: passes, common failures)."""
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autograder.grade.registry import checks_for
+
+if TYPE_CHECKING:
+    from autograder.course.batch import BatchSummary
+
+ASSIGNMENTS = ("pytorch_tensor", "image_classification")
+
+
+def _check_columns() -> list[tuple[str, str]]:
+    return [(a, c.name) for a in ASSIGNMENTS for c in checks_for(a)]
+
+
+def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per student and assignment graded (a refused submission: one row, status 'refused')."""
+    rows = []
+    for record in records:
+        by_assignment: dict[str, list[dict[str, Any]]] = {}
+        for check in record["checks"]:
+            by_assignment.setdefault(check["assignment"], []).append(check)
+        if not by_assignment:
+            rows.append({"student": record["student"], "assignment": "", "status": "refused"
+                         if record["exit_code"] in (2, 3) else "grader-error", "total": 0, "max_score": 0})
+            continue
+        for assignment in sorted(by_assignment, key=ASSIGNMENTS.index):
+            checks = by_assignment[assignment]
+            statuses = {c["status"] for c in checks}
+            status = "grader-error" if "grader-error" in statuses else "review" if "review" in statuses else "graded"
+            row = {"student": record["student"], "assignment": assignment, "status": status,
+                   "total": round(sum(c["score"] for c in checks), 4),
+                   "max_score": round(sum(c["points"] for c in checks), 4)}
+            row.update({c["name"]: c["score"] for c in checks})
+            rows.append(row)
+    return rows
+
+
+def write_grades_csv(path: Path, records: list[dict[str, Any]]) -> None:
+    """grades.csv: student, assignment, status, total, max_score, then every check's points (blank when
+    the check does not belong to the row's assignment or was skipped)."""
+    columns = ["student", "assignment", "status", "total", "max_score", *[name for _, name in _check_columns()]]
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in grade_rows(records):
+            writer.writerow(row)
+
+
+def check_summary(records: list[dict[str, Any]], *, top: int = 3) -> list[dict[str, Any]]:
+    """Per check (in report order): how many students it graded and passed, and its most common failure
+    messages with their counts."""
+    summary = []
+    for assignment, name in _check_columns():
+        results = [c for r in records for c in r["checks"] if c["assignment"] == assignment and c["name"] == name]
+        if not results:
+            continue
+        failures = Counter(c["message"].splitlines()[0][:160] for c in results
+                           if c["score"] < c["points"] and c["message"])
+        summary.append({"assignment": assignment, "check": name, "graded": len(results),
+                        "passed": sum(1 for c in results if c["score"] >= c["points"]),
+                        "common_failures": [{"message": m, "students": n} for m, n in failures.most_common(top)]})
+    return summary
+
+
+def write_summary(out: Path, batch: "BatchSummary") -> None:
+    """summary.json (everything) and summary.md (the same, to read)."""
+    records = batch.records
+    data = {
+        "students": len(records), "graded_now": batch.graded, "unchanged": batch.unchanged,
+        "refused": sorted(r["student"] for r in records if r["exit_code"] in (2, 3)),
+        "grader_errors": sorted(r["student"] for r in records if r["exit_code"] == 4),
+        "skipped_entries": batch.skipped_entries,
+        "answer_key": {"score": batch.answer_key.get("score"), "max_score": batch.answer_key.get("max_score"),
+                       "exit_code": batch.answer_key.get("exit_code")},
+        "seconds": batch.seconds,
+        "grading_seconds": round(sum(r.get("seconds", 0.0) for r in records), 1),
+        "checks": check_summary(records),
+    }
+    (out / "summary.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    lines = [f"# 채점 요약 / Grading summary", "",
+             f"- 학생 / students: {data['students']} (이번에 채점 / graded now {data['graded_now']}, "
+             f"바뀌지 않아 건너뜀 / unchanged {data['unchanged']})",
+             f"- 정답 코드 / answer key: {data['answer_key']['score']} / {data['answer_key']['max_score']}",
+             f"- 채점할 수 없었던 제출물 / refused: {', '.join(data['refused']) or '-'}",
+             f"- 채점기 오류 / grader errors: {', '.join(data['grader_errors']) or '-'}",
+             f"- 제외한 항목 / entries left out: {'; '.join(data['skipped_entries']) or '-'}",
+             f"- 걸린 시간 / time: {data['seconds']} s (채점 합계 / sum of gradings {data['grading_seconds']} s)", "",
+             "| check | passed | common failures |", "|---|---|---|"]
+    for row in data["checks"]:
+        failures = "<br>".join(f"{f['students']}× {f['message']}".replace("|", "\\|") for f in row["common_failures"])
+        lines.append(f"| {row['assignment']}.{row['check']} | {row['passed']} / {row['graded']} | {failures or '-'} |")
+    (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

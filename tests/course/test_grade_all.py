@@ -1,0 +1,127 @@
+"""`grade_all`: a class graded in parallel gives each student the scores of grading them alone, and a
+second run grades nothing again. Real gradings (sandbox and all) of example submissions of pytorch_tensor."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder.course import find_students, grade_all
+from tests.grade.examples import build_submission
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "grade"
+ACCURACY = ["fc_accuracy", "conv_accuracy"]  # graded in the accuracy examples' own tests; skipped here
+STUDENTS = {  # student -> example (its golden.json holds the scores of grading it alone)
+    "kim": "submissions/passesAll_pytorch_tensor",
+    "lee": "submissions/failsMatrixSumInPlace",
+    "park": "submissions/failsZerosOnesSwapped",
+    "choi": "submissions/failsAll_pytorch_tensor_starter",
+    "jung": "submissions/passesVariant_numpyFunctions",  # handed in as a .zip
+    "han": "hostile/failsArithmetic_patchesComparisons",  # patches numpy, torch and builtins at import
+    "oh": "hostile/failsZeros_forgesReportLines",
+    "seo": "submissions/passesVariant_cs231nLoops",
+    "yoon": "submissions/failsTrainNoZeroGrad",
+    "jang": "submissions/failsEvaluateLabelsNotOnDevice",
+    "lim": "submissions/failsFcHardcodedHidden",
+    "kang": "submissions/failsRunNoSeed",  # handed in as a .tar.gz
+}
+ARCHIVES = {"jung": "zip", "kang": "gztar"}
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with one entry per student: folders, one .zip archive, a link and a stray file."""
+    root = tmp_path_factory.mktemp("classroom")
+    built = tmp_path_factory.mktemp("built")
+    for student, example in STUDENTS.items():
+        build_submission(EXAMPLES / example, built / student)
+        if student in ARCHIVES:
+            shutil.make_archive(str(root / student), ARCHIVES[student], built / student)
+        else:
+            shutil.copytree(built / student, root / student)
+    (root / "mallory").symlink_to(Path(__file__).resolve().parents[2] / "solutions")  # the answer key, as a link
+    (root / "notes.txt").write_text("not a submission\n", encoding="utf-8")
+    return root
+
+
+def _golden_scores(example: str) -> dict[str, float]:
+    golden = json.loads((EXAMPLES / example / "golden.json").read_text(encoding="utf-8"))
+    return {name: row["score"] for name, row in golden["checks"].items()}
+
+
+def test_discovery_reads_folders_and_archives_and_never_follows_a_link(classroom: Path, tmp_path: Path) -> None:
+    found = find_students(classroom, scratch=tmp_path)
+    assert [s.student for s in found.students] == sorted(STUDENTS)
+    assert any(entry.startswith("mallory: a symbolic link") for entry in found.skipped)
+    assert any(entry.startswith("notes.txt") for entry in found.skipped)
+
+
+def test_a_class_graded_in_parallel_matches_grading_alone_and_resumes(classroom: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    summary = grade_all(submissions=classroom, out=out, jobs=2, skip=ACCURACY, cache_dir=cache)
+    assert summary.graded == len(STUDENTS) and summary.unchanged == 0
+    assert summary.answer_key["score"] == summary.answer_key["max_score"] == 65
+
+    with open(out / "grades.csv", encoding="utf-8") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert sorted(rows) == sorted(STUDENTS)  # the link was not graded; one row each (one assignment each)
+    for student, example in STUDENTS.items():
+        golden = _golden_scores(example)
+        got = {name: float(rows[student][name]) for name in golden}
+        assert got == golden, f"{student} ({example}): batch {got} != alone {golden}"
+        assert float(rows[student]["total"]) == sum(golden.values())
+        results = json.loads((out / "students" / student / "results.json").read_text(encoding="utf-8"))
+        assert results["score"] == sum(golden.values())
+        assert (out / "students" / student / "report.txt").read_text(encoding="utf-8").strip()
+
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    arithmetic = next(c for c in data["checks"] if c["check"] == "arithmetic")
+    assert arithmetic["graded"] == 7 and arithmetic["passed"] == 4  # lee (in place), choi (starter), han fail it
+    assert len(arithmetic["common_failures"]) == 3
+    assert "Grading summary" in (out / "summary.md").read_text(encoding="utf-8")
+
+    # A second run grades nothing again; a changed submission is graded again, alone.
+    again = grade_all(submissions=classroom, out=out, jobs=2, skip=ACCURACY, cache_dir=cache)
+    assert again.graded == 0 and again.unchanged == len(STUDENTS)
+    starter = classroom / "choi" / "pytorch_tensor" / "tensor_basics.py"
+    shutil.copyfile(Path(__file__).resolve().parents[2] / "solutions" / "pytorch_tensor" / "tensor_basics.py", starter)
+    third = grade_all(submissions=classroom, out=out, jobs=2, skip=ACCURACY, cache_dir=cache)
+    assert third.graded == 1 and third.unchanged == len(STUDENTS) - 1
+    with open(out / "grades.csv", encoding="utf-8") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert float(rows["choi"]["total"]) == 30.0
+
+
+def test_the_command_refuses_what_is_not_a_class_with_a_clear_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    stray = tmp_path / "grades.xlsx"
+    stray.write_bytes(b"not an archive")
+    result = CliRunner().invoke(main, ["grade-all", str(stray), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "neither a folder nor a .zip" in result.output
+
+
+def _dies_for_mallory(task: dict) -> dict:
+    """A stand-in for grade_student whose process dies on one task (as a worker killed by the OOM killer)."""
+    import os
+
+    if task["student"] == "mallory":
+        os._exit(9)
+    return {"record": {"student": task["student"]}, "report": "", "results": {}}
+
+
+def test_a_dying_worker_costs_only_its_own_submission() -> None:
+    from autograder.course.batch import _run
+
+    tasks = [{"student": name, "grader": "g"} for name in ("ann", "bob", "mallory", "cho", "dan", "eve")]
+    outcomes = {o["record"]["student"]: o["record"] for o in _run(tasks, jobs=2, progress=None, work=_dies_for_mallory)}
+    assert sorted(outcomes) == ["ann", "bob", "cho", "dan", "eve", "mallory"]  # each exactly once
+    assert outcomes["mallory"]["exit_code"] == 4 and "not the student's fault" in outcomes["mallory"]["refusal"]
+    # the gradings in flight when mallory's worker died were graded again, alone
+    assert all("exit_code" not in outcomes[name] for name in ("ann", "bob", "cho", "dan", "eve"))
