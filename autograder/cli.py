@@ -123,8 +123,10 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, d
 @click.option("--data-dir", default=None, help="Folder holding CIFAR-10 (default: $CIFAR10_ROOT, then the cache).")
 @click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None,
               help="The answer key (default: the repository's solutions/).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="A Dask distributed scheduler (tcp://host:8786): its workers grade, instead of local processes.")
 def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment: str | None, skip: tuple[str, ...],
-                      data_dir: str | None, solutions_dir: Path | None) -> None:
+                      data_dir: str | None, solutions_dir: Path | None, scheduler: str | None) -> None:
     """Grade every student in SUBMISSIONS: nbgrader's submitted/ folder (or its course folder), a folder
     with one folder or archive per student, or an LMS/Gradescope bulk-export archive."""
     from tqdm.auto import tqdm
@@ -136,8 +138,8 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
 
     try:
         summary = grade_all(submissions=submissions, out=out, jobs=jobs, assignment=assignment, skip=skip,
-                            data_dir=data_dir, solutions_dir=solutions_dir, progress=progress)
-    except (OSError, ValueError) as exc:
+                            data_dir=data_dir, solutions_dir=solutions_dir, progress=progress, scheduler=scheduler)
+    except (OSError, ValueError, TimeoutError) as exc:
         click.echo(f"autograder grade-all: {exc}", err=True)
         sys.exit(2)
     click.echo((out / "summary.md").read_text(encoding="utf-8"))

@@ -137,12 +137,14 @@ def grade_all(
     solutions_dir: Path | None = None,
     cache_dir: Path | None = None,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+    scheduler: str | None = None,
 ) -> BatchSummary:
     """Grade every student in `submissions` (see `autograder.course.discover`) into `out`.
 
     `jobs`: gradings at once (default: `default_jobs(limits)`). `progress(iterable, total)` wraps the
     stream of finished gradings (the CLI passes a progress bar). Unchanged submissions already graded by
-    the same grader are not graded again."""
+    the same grader are not graded again. `scheduler`: the address of a Dask distributed scheduler
+    (tcp://host:8786) whose workers grade instead of a local pool (see `autograder.course.remote`)."""
     started = time.monotonic()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -168,7 +170,15 @@ def grade_all(
                 continue
             tasks.append({"student": work.student, "path": str(work.path), "digest": digest, "grader": grader,
                           "options": options})
-        for outcome in _run(tasks, jobs=jobs or default_jobs(limits), progress=progress):
+        if scheduler:
+            from autograder.course.remote import dask_stream, make_kit
+
+            kit = make_kit(solutions_dir=solutions_dir, cache_dir=cache_dir)
+            finished: Iterable[dict[str, Any]] = dask_stream(tasks, scheduler=scheduler, kit=kit)
+            outcomes = progress(finished, len(tasks)) if progress else finished
+        else:
+            outcomes = _run(tasks, jobs=jobs or default_jobs(limits), progress=progress)
+        for outcome in outcomes:
             record = store(out / "students" / outcome["record"]["student"], outcome)
             records[record["student"]] = record
             summary.graded += 1

@@ -2,7 +2,6 @@
 second run grades nothing again. Real gradings (sandbox and all) of example submissions of pytorch_tensor."""
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from pathlib import Path
@@ -10,10 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course import find_students, grade_all
-from tests.grade.examples import build_submission
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "grade"
-ACCURACY = ["fc_accuracy", "conv_accuracy"]  # graded in the accuracy examples' own tests; skipped here
+from tests.course.classrooms import ACCURACY, assert_scores_as_alone, build_classroom, grades_rows
 STUDENTS = {  # student -> example (its golden.json holds the scores of grading it alone)
     "kim": "submissions/passesAll_pytorch_tensor",
     "lee": "submissions/failsMatrixSumInPlace",
@@ -34,22 +30,11 @@ ARCHIVES = {"jung": "zip", "kang": "gztar"}
 @pytest.fixture(scope="module")
 def classroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with one entry per student: folders, one .zip archive, a link and a stray file."""
-    root = tmp_path_factory.mktemp("classroom")
-    built = tmp_path_factory.mktemp("built")
-    for student, example in STUDENTS.items():
-        build_submission(EXAMPLES / example, built / student)
-        if student in ARCHIVES:
-            shutil.make_archive(str(root / student), ARCHIVES[student], built / student)
-        else:
-            shutil.copytree(built / student, root / student)
+    root = build_classroom(tmp_path_factory.mktemp("classroom"), tmp_path_factory.mktemp("built"), STUDENTS,
+                           archives=ARCHIVES)
     (root / "mallory").symlink_to(Path(__file__).resolve().parents[2] / "solutions")  # the answer key, as a link
     (root / "notes.txt").write_text("not a submission\n", encoding="utf-8")
     return root
-
-
-def _golden_scores(example: str) -> dict[str, float]:
-    golden = json.loads((EXAMPLES / example / "golden.json").read_text(encoding="utf-8"))
-    return {name: row["score"] for name, row in golden["checks"].items()}
 
 
 def test_discovery_reads_folders_and_archives_and_never_follows_a_link(classroom: Path, tmp_path: Path) -> None:
@@ -65,16 +50,8 @@ def test_a_class_graded_in_parallel_matches_grading_alone_and_resumes(classroom:
     assert summary.graded == len(STUDENTS) and summary.unchanged == 0
     assert summary.answer_key["score"] == summary.answer_key["max_score"] == 65
 
-    with open(out / "grades.csv", encoding="utf-8") as handle:
-        rows = {row["student"]: row for row in csv.DictReader(handle)}
-    assert sorted(rows) == sorted(STUDENTS)  # the link was not graded; one row each (one assignment each)
-    for student, example in STUDENTS.items():
-        golden = _golden_scores(example)
-        got = {name: float(rows[student][name]) for name in golden}
-        assert got == golden, f"{student} ({example}): batch {got} != alone {golden}"
-        assert float(rows[student]["total"]) == sum(golden.values())
-        results = json.loads((out / "students" / student / "results.json").read_text(encoding="utf-8"))
-        assert results["score"] == sum(golden.values())
+    assert_scores_as_alone(out, STUDENTS)  # the link was not graded; one row each (one assignment each)
+    for student in STUDENTS:
         assert (out / "students" / student / "report.txt").read_text(encoding="utf-8").strip()
 
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -90,8 +67,7 @@ def test_a_class_graded_in_parallel_matches_grading_alone_and_resumes(classroom:
     shutil.copyfile(Path(__file__).resolve().parents[2] / "solutions" / "pytorch_tensor" / "tensor_basics.py", starter)
     third = grade_all(submissions=classroom, out=out, jobs=2, skip=ACCURACY, cache_dir=cache)
     assert third.graded == 1 and third.unchanged == len(STUDENTS) - 1
-    with open(out / "grades.csv", encoding="utf-8") as handle:
-        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    rows = {row["student"]: row for row in grades_rows(out / "grades.csv")}
     assert float(rows["choi"]["total"]) == 30.0
 
 
