@@ -152,3 +152,34 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
 
 if __name__ == "__main__":
     main()
+
+
+@main.command("gradescope")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="Folder for the zips: <assignment>.zip, one per assignment.")
+@click.option("--assignment", "assignments", multiple=True,
+              type=click.Choice(["pytorch_tensor", "image_classification"]),
+              help="Build only this assignment's zip (repeatable; default: both).")
+@click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None,
+              help="The answer key (default: the repository's solutions/).")
+@click.option("--skip", multiple=True, metavar="CHECK", help="Leave out a check (repeatable).")
+@click.option("--memory-mib", type=int, default=None,
+              help="Memory of student code on Gradescope (default: 1536, leaving the grader room in the container).")
+def gradescope_command(out: Path, assignments: tuple[str, ...], solutions_dir: Path | None, skip: tuple[str, ...],
+                       memory_mib: int | None) -> None:
+    """Build Gradescope's autograder zip (setup.sh, run_autograder, the answer key) for each assignment."""
+    from dataclasses import replace
+
+    from autograder.gradescope import build_bundle, bundle_digest
+    from autograder.gradescope.bundle import GRADESCOPE_LIMITS
+    from autograder.paths import ASSIGNMENT_MODULES, default_solutions_dir
+
+    limits = GRADESCOPE_LIMITS if memory_mib is None else replace(GRADESCOPE_LIMITS, memory_mib=memory_mib)
+    for assignment in assignments or tuple(ASSIGNMENT_MODULES):
+        try:
+            path = build_bundle(assignment=assignment, out_dir=out, solutions_dir=solutions_dir or default_solutions_dir(),
+                                skip=skip, limits=limits)
+        except (OSError, ValueError) as exc:
+            click.echo(f"autograder gradescope: {exc}", err=True)
+            sys.exit(2)
+        click.echo(f"{path}  ({path.stat().st_size // 1024} KiB, sha256 {bundle_digest(path)[:16]})")

@@ -233,8 +233,12 @@ def _secret_paths(*, solutions_dir: Path, cache_dir: Path | None, data_dir: str 
 
     # The data module's default folders are ~/.cache/ai-vision-course/... or under $XDG_CACHE_HOME,
     # $CIFAR10_ROOT and $CIFAR10_CACHE: all below.
-    paths: list[Path] = [solutions_dir, repo_root(), scratch, default_cache_dir(), Path.home(),
+    paths: list[Path] = [solutions_dir, scratch, default_cache_dir(), Path.home(),
                          Path.home() / ".cache" / "ai-vision-course"]
+    # The repository, when the package runs from a checkout; installed (site-packages, as on Gradescope),
+    # the folder above the package is Python's own, which the child needs.
+    if any((repo_root() / name).exists() for name in ("source", "solutions", "tests", ".git")):
+        paths.append(repo_root())
     paths += [Path(p) for p in hidden]
     if cache_dir is not None:
         paths.append(cache_dir)
@@ -286,7 +290,16 @@ def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limi
     if "support" not in state:
         state["support"] = sandbox_confine.check_confinement(plan, work_dir=scratch / "confinement-check")
         if not state["support"].available:
-            state["note"] = weaker.format(why=state["support"].reason)
+            # No namespaces (e.g. a Docker container without CAP_SYS_ADMIN, as on Gradescope): still never as
+            # root, but as a fresh unprivileged uid in a private copy of its folder, where Python allows it.
+            state["run_as"] = ids if _usable_by_others() else None
+            if state["run_as"]:
+                state["note"] = ("Isolation was weaker: student code ran as an unprivileged user of its own, but "
+                                 "without namespaces, with network access and the view of the files any user has "
+                                 f"({state['support'].reason}); the time, memory, process and output limits "
+                                 "still applied.")
+            else:
+                state["note"] = weaker.format(why=state["support"].reason)
             report.notes.append(state["note"])
     return plan if state["support"].available else None
 

@@ -95,10 +95,14 @@ class GradeReport:
     def to_gradescope(self) -> dict[str, Any]:
         """Gradescope's results.json structure."""
         tests = []
+        assignments = list(dict.fromkeys(r.assignment for r in self.results))
+        ordinal: dict[str, int] = {}
         for row in self.results:
+            ordinal[row.assignment] = ordinal.get(row.assignment, 0) + 1
             tests.append({
                 "name": f"{row.assignment}: {row.title}",
                 "name_format": "text",
+                "number": f"{assignments.index(row.assignment) + 1}.{ordinal[row.assignment]}",
                 "score": row.score,
                 "max_score": row.points,
                 "status": "passed" if row.score >= row.points else "failed",

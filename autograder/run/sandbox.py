@@ -492,8 +492,9 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
     os.set_blocking(status_read, False)
     os.set_blocking(output_read, False)
     uid = confinement.uid if confinement is not None else (run_as[0] if run_as is not None else None)
+    # Without the wrapper (another uid, no namespaces) no `confined` message comes: the child is itself.
     return _Child(process=process, channel=_Channel(status_read), output=_Output(output_read), out_dir=out_dir,
-                  ack_fd=ack_write, uid=uid, group=group, private=private)
+                  ack_fd=ack_write, uid=uid, group=group, private=private, confined=confinement is None)
 
 
 def _exit_detail(returncode: int | None) -> tuple[str, str]:

@@ -1,0 +1,135 @@
+"""What runs inside Gradescope's container (`python -m autograder.gradescope.run`).
+
+    run_autograder:  python -m autograder.gradescope.run            grade /autograder/submission
+    setup.sh:        python -m autograder.gradescope.run --data     put CIFAR-10 where grading finds it
+                     python -m autograder.gradescope.run --answer-key   grade the answer key once (reference
+                                                                    results cached in the image; full marks or fail)
+
+`AUTOGRADER_ROOT` (default /autograder) moves the whole layout, for tests. Whatever happens while
+grading a submission, results.json is written: a grader failure gives a results.json that says so
+(score 0, "tell the instructor"), never Gradescope's bare "autograder failed".
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from autograder.run.limits import Limits
+
+
+def layout(root: Path | None = None) -> dict[str, Path]:
+    """Gradescope's folders under `root` (default `$AUTOGRADER_ROOT`, else /autograder)."""
+    root = Path(root or os.environ.get("AUTOGRADER_ROOT") or "/autograder")
+    source = root / "source"
+    return {"root": root, "source": source, "submission": root / "submission", "results": root / "results",
+            "solutions": source / "key" / "solutions", "cache": source / "key" / "cache", "data": source / "data",
+            "config": source / "config.json"}
+
+
+def read_config(paths: dict[str, Path]) -> dict[str, Any]:
+    """config.json of the bundle."""
+    return json.loads(paths["config"].read_text(encoding="utf-8"))
+
+
+def grade(paths: dict[str, Path], *, submission: Path | None = None) -> Any:
+    """Grade `submission` (default: Gradescope's submission folder) as the bundle's config says."""
+    from autograder.grade import grade_or_report
+
+    config = read_config(paths)
+    data_dir = str(paths["data"]) if paths["data"].is_dir() else None
+    return grade_or_report(submission=submission or paths["submission"], assignment=config["assignment"],
+                           solutions_dir=paths["solutions"], cache_dir=paths["cache"], data_dir=data_dir,
+                           limits=Limits(**config["limits"]), skip=tuple(config["skip"]),
+                           hidden=(str(paths["source"]),))
+
+
+def failure_results(message: str, *, seconds: float) -> dict[str, Any]:
+    """results.json when the grader itself failed: no score, and a message saying it is not the student's fault."""
+    return {"score": 0.0, "execution_time": round(seconds, 2), "output_format": "text", "visibility": "visible",
+            "stdout_visibility": "hidden", "tests": [],
+            "output": ("채점기 자체에 오류가 났습니다. 학생의 잘못이 아니니 강사에게 알려 주세요. / The grader itself failed; "
+                       f"this is not your fault, tell the instructor.\n{message}")}
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write `data` as JSON atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def run_submission(paths: dict[str, Path]) -> int:
+    """Grade the submission into results/results.json and print the report. Always 0 once results.json is written."""
+    started = time.monotonic()
+    target = paths["results"] / "results.json"
+    try:
+        report = grade(paths)
+        write_json(target, report.to_gradescope())
+        print(report.to_text())
+    except BaseException as exc:  # noqa: BLE001 - results.json even when the grader breaks
+        write_json(target, failure_results(f"{type(exc).__name__}: {str(exc)[:500]}", seconds=time.monotonic() - started))
+        print(f"run_autograder: the grader failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def grade_answer_key(paths: dict[str, Path]) -> int:
+    """Grade the answer key (fills the reference cache); 0 only with full marks."""
+    report = grade(paths, submission=paths["solutions"])
+    print(report.to_text())
+    if report.exit_code != 0 or report.score != report.max_score or not report.results:
+        print("setup.sh: 정답 코드가 만점을 받지 못했습니다 / the answer key did not get full marks here; "
+              "see the report above", file=sys.stderr)
+        return 1
+    return 0
+
+
+def install_data(paths: dict[str, Path]) -> int:
+    """Put CIFAR-10 in source/data: copied from `$CIFAR10_ROOT` when it holds it, else downloaded (setup.sh
+    has the internet on Gradescope). Then check it loads."""
+    config = read_config(paths)
+    if config["assignment"] != "image_classification":
+        return 0
+    sys.path.insert(0, str(paths["solutions"] / "image_classification"))
+    import cifar10  # the answer key's data module, the one grading uses
+
+    target = paths["data"]
+    target.mkdir(parents=True, exist_ok=True)
+    given = os.environ.get("CIFAR10_ROOT")
+    if given and Path(given).is_dir():
+        for name in ("cifar10-jpeg.tar.gz", "cifar10-jpeg.tar.gz.sha256", "cifar-10-batches-py", "cifar10-jpeg"):
+            source = Path(given) / name
+            if source.is_file():
+                shutil.copy2(source, target / name)
+            elif source.is_dir():
+                shutil.copytree(source, target / name, dirs_exist_ok=True)
+    arrays = cifar10.load_cifar10(data_dir=target, download=True)
+    print(f"CIFAR-10 in {target}: {arrays}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of run_autograder and setup.sh."""
+    parser = argparse.ArgumentParser(prog="python -m autograder.gradescope.run")
+    parser.add_argument("--root", type=Path, default=None, help="default: $AUTOGRADER_ROOT, else /autograder")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--answer-key", action="store_true", help="grade the answer key (setup.sh)")
+    group.add_argument("--data", action="store_true", help="install CIFAR-10 into source/data (setup.sh)")
+    options = parser.parse_args(argv)
+    paths = layout(options.root)
+    if options.data:
+        return install_data(paths)
+    if options.answer_key:
+        return grade_answer_key(paths)
+    return run_submission(paths)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
