@@ -5,11 +5,14 @@
 Run 1 starts with an empty answer-key cache (the reference's probes run too, as on a grader's first
 submission); the later runs reuse it (every later submission). Per-check times are the student side's
 probe times, as the report records them; the rest is start-up, data preparation and the reference.
+It also prints peak resident memory: the grading process's own (getrusage) and, per check, that of the
+student's child process when the check ended (the kernel's VmHWM, as the report records it).
 Figures are wall-clock seconds on this machine; compare them as ratios within one run.
 """
 from __future__ import annotations
 
 import argparse
+import resource
 import tempfile
 import time
 from collections import defaultdict
@@ -42,14 +45,16 @@ def main() -> None:
                     continue
                 probe_seen.add(key)
                 by_assignment[row.assignment] += row.seconds
-                rows.append((row.seconds, f"{row.assignment}: {row.title}"))
+                rows.append((row.seconds, row.peak_rss_mib, f"{row.assignment}: {row.title}"))
             for assignment, seconds in by_assignment.items():
                 print(f"  {assignment}: student probes {seconds:.1f} s")
             print(f"  everything else (process start-up, data preparation, answer key): "
                   f"{total - sum(by_assignment.values()):.1f} s")
             print("  slowest checks:")
-            for seconds, title in sorted(rows, reverse=True)[:5]:
-                print(f"    {seconds:6.1f} s  {title}")
+            for seconds, peak, title in sorted(rows, reverse=True)[:5]:
+                print(f"    {seconds:6.1f} s  child peak RSS {peak:6.0f} MiB  {title}")
+            print(f"  peak RSS: the grading process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+                  f"the largest student child {max(peak for _, peak, _ in rows):.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import resource
 import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -98,6 +99,10 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
         "max_score": report.max_score, "seconds": round(time.monotonic() - started, 1),
         "checks": [{"assignment": r.assignment, "name": r.name, "points": r.points, "score": r.score,
                     "status": r.status, "message": r.message} for r in report.results],
+        # Peak resident memory in MiB: this grading process's so far (a pool's process grades several) and
+        # the largest of the student's child processes (the kernel's VmHWM, read by the grader).
+        "peak_rss_mib": {"grader": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                         "student": max((r.peak_rss_mib for r in report.results), default=0.0)},
     }
     return {"record": record, "report": report.to_text() + "\n", "results": report.to_gradescope()}
 

@@ -81,6 +81,8 @@ def write_summary(out: Path, batch: "BatchSummary") -> None:
                        "exit_code": batch.answer_key.get("exit_code")},
         "seconds": batch.seconds,
         "grading_seconds": round(sum(r.get("seconds", 0.0) for r in records), 1),
+        "peak_rss_mib": {part: max((r.get("peak_rss_mib", {}).get(part, 0.0) for r in records), default=0.0)
+                         for part in ("grader", "student")},
         "checks": check_summary(records),
     }
     (out / "summary.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -91,7 +93,9 @@ def write_summary(out: Path, batch: "BatchSummary") -> None:
              f"- 채점할 수 없었던 제출물 / refused: {', '.join(data['refused']) or '-'}",
              f"- 채점기 오류 / grader errors: {', '.join(data['grader_errors']) or '-'}",
              f"- 제외한 항목 / entries left out: {'; '.join(data['skipped_entries']) or '-'}",
-             f"- 걸린 시간 / time: {data['seconds']} s (채점 합계 / sum of gradings {data['grading_seconds']} s)", "",
+             f"- 걸린 시간 / time: {data['seconds']} s (채점 합계 / sum of gradings {data['grading_seconds']} s)",
+             f"- 최대 메모리 / peak memory (RSS): 채점 프로세스 / grading process {data['peak_rss_mib']['grader']:.0f} MiB, "
+             f"학생 코드 / student code {data['peak_rss_mib']['student']:.0f} MiB", "",
              "| check | passed | common failures |", "|---|---|---|"]
     for row in data["checks"]:
         failures = "<br>".join(f"{f['students']}× {f['message']}".replace("|", "\\|") for f in row["common_failures"])

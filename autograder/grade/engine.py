@@ -356,7 +356,8 @@ def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutc
                  labels: np.ndarray | None) -> CheckResult:
     def result(status: str, score: float, message: str, data: dict[str, Any] | None = None) -> CheckResult:
         return CheckResult(item.assignment, item.name, item.title, item.points, round(score, 4), status,
-                           _safe_message(message), student.seconds if student else 0.0, data=data or {})
+                           _safe_message(message), student.seconds if student else 0.0, data=data or {},
+                           peak_rss_mib=student.peak_rss_mib if student else 0.0)
 
     def grade(value: Any) -> Verdict:
         return item.grade(value, reference.value, labels) if item.needs_data else item.grade(value, reference.value)

@@ -640,16 +640,28 @@ def _run_default_device(clf: Any) -> dict[str, Any]:
 
 # --- minimum accuracy: the student's model trained by the student's train() --------------------------
 
-def _cifar_arrays(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The prepared CIFAR-10 images as they are stored, uint8 (N, 32, 32, 3): normalized one batch at a
-    time by `normalize`, so that the whole set never exists as float32 (600 MB for the training images)."""
+def _train_arrays(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor]:
+    """The prepared CIFAR-10 training images as they are stored, uint8 (N, 32, 32, 3), and their labels:
+    normalized one batch at a time by `normalize`, so that the set never exists as float32 (600 MB)."""
     from pathlib import Path
 
     folder = Path(ctx["data_dir"])
     train_images = torch.from_numpy(np.load(folder / "train_images.npy")[:NUM_TRAIN])  # (49000, 32, 32, 3) uint8
     train_labels = torch.from_numpy(np.load(folder / "train_labels.npy")[:NUM_TRAIN]).long()  # (49000,)
-    test_images = torch.from_numpy(np.load(folder / "test_images.npy"))  # (10000, 32, 32, 3); labels stay with the grader
-    return train_images, train_labels, test_images
+    return train_images, train_labels
+
+
+def _test_images(ctx: dict[str, Any]) -> torch.Tensor:
+    """The test images (10000, 32, 32, 3) uint8; their labels stay with the grader."""
+    from pathlib import Path
+
+    return torch.from_numpy(np.load(Path(ctx["data_dir"]) / "test_images.npy"))
+
+
+def shuffled_batches(count: int, *, batch_size: int, seed: int) -> list[torch.Tensor]:
+    """The sample indices of one shuffled epoch, batch by batch: the order DataLoader(shuffle=True,
+    generator=torch.Generator().manual_seed(seed)) gives, without its per-sample indexing and collation."""
+    return list(torch.randperm(count, generator=torch.Generator().manual_seed(seed)).split(batch_size))
 
 
 def normalize(images: torch.Tensor) -> torch.Tensor:
@@ -658,39 +670,47 @@ def normalize(images: torch.Tensor) -> torch.Tensor:
     return images.permute(0, 3, 1, 2).float().div(255.0).sub(0.5).div(0.5).contiguous()
 
 
-def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module], settings: dict[str, float]) -> dict[str, Any]:
-    train_images, train_labels, test_images = _cifar_arrays(ctx)
-    generator = torch.Generator().manual_seed(0)
-    loader = DataLoader(TensorDataset(train_images, train_labels), batch_size=BATCH_SIZE, shuffle=True,
-                        generator=generator)
-    torch.manual_seed(0)
-    model = attempt(make)
-    if is_error(model):
-        return {"model": model}
-    optimizer = torch.optim.SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"])
-    # The grader's own loop (the notes' steps 1-6, as the reference's train()): train() is graded exactly by
-    # its own checks, so a mistake there costs only those and never these.
-    trained = attempt(_grader_train_epoch, model, loader, optimizer)
-    if is_error(trained):
-        return {"training (your model's forward or backward)": trained}
+def _predictions(model: nn.Module, test_images: torch.Tensor) -> torch.Tensor:
+    """Top-1 classes of `model` on the uint8 test images, 500 at a time."""
     model.eval()
     predictions = []
     with torch.no_grad():
         for start in range(0, len(test_images), 500):
-            scores = model(normalize(test_images[start:start + 500]))  # (500, 10)
-            predictions.append(scores.argmax(dim=1))
-    result: dict[str, Any] = {"predictions": torch.cat(predictions).to(torch.int64)}
+            predictions.append(model(normalize(test_images[start:start + 500])).argmax(dim=1))  # (500,)
+    return torch.cat(predictions).to(torch.int64)
+
+
+def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module], settings: dict[str, float]) -> dict[str, Any]:
+    train_images, train_labels = _train_arrays(ctx)
+    torch.manual_seed(0)
+    model = attempt(make)
+    if is_error(model):
+        return {"model": model}
+    # fused: one pass over each parameter, its gradient and its momentum per step (the foreach update makes
+    # three, and for TwoLayerFC's 49 MB fc1 that memory traffic is a third of the batch's time).
+    optimizer = torch.optim.SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"], fused=True)
+    # The grader's own loop (the notes' steps 1-6, as the reference's train()): train() is graded exactly by
+    # its own checks, so a mistake there costs only those and never these.
+    trained = attempt(_grader_train_epoch, model, train_images, train_labels, optimizer)
+    del train_images, train_labels  # 150 MB that the predictions do not need
+    if is_error(trained):
+        return {"training (your model's forward or backward)": trained}
+    predictions = attempt(_predictions, model, _test_images(ctx))
+    if is_error(predictions):
+        return {"predictions": predictions}
+    result: dict[str, Any] = {"predictions": predictions}
     if ctx.get("return_weights"):
         # The trained weights, scored again by the grader's own model code in a process without student code.
         result["trained weights"] = [p.detach().to(torch.float32).clone() for p in model.parameters()]
     return result
 
 
-def _grader_train_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer) -> None:
+def _grader_train_epoch(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
+                        optimizer: torch.optim.Optimizer) -> None:
     model.train()
-    for images, labels in loader:  # (64, 32, 32, 3) uint8, (64,)
-        optimizer.zero_grad()
-        loss = F.cross_entropy(model(normalize(images)), labels)  # images (64, 3, 32, 32) in [-1, 1]
+    for batch in shuffled_batches(len(images), batch_size=BATCH_SIZE, seed=0):  # (64,) sample indices
+        optimizer.zero_grad()  # set to None: backward's new gradient is kept, not added to zeros
+        loss = F.cross_entropy(model(normalize(images[batch])), labels[batch])  # (64, 3, 32, 32) in [-1, 1]
         loss.backward()
         optimizer.step()
 
@@ -727,13 +747,7 @@ def probe_score_weights(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     problem = _load_by_shape(model, weights)
     if problem is not None:
         return {"weights fit the reference model": problem}
-    test_images = torch.from_numpy(np.load(Path(ctx["data_dir"]) / "test_images.npy"))  # (10000, 32, 32, 3) uint8
-    model.eval()
-    predictions = []
-    with torch.no_grad():
-        for start in range(0, len(test_images), 500):
-            predictions.append(model(normalize(test_images[start:start + 500])).argmax(dim=1))  # (500,)
-    return {"weights fit the reference model": "yes", "predictions": torch.cat(predictions).to(torch.int64)}
+    return {"weights fit the reference model": "yes", "predictions": _predictions(model, _test_images(ctx))}
 
 
 def probe_fc_accuracy(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,23 @@ from tests.grade.examples import build_submission
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "grade"
 ACCURACY = ["fc_accuracy", "conv_accuracy"]  # graded in the accuracy examples' own tests; skipped here
+# Twelve students of mixed outcomes (two hostile, two archives) of both assignments: student -> example (its
+# golden.json holds the scores of grading it alone).
+CLASS_OF_12 = {
+    "kim": "submissions/passesAll_pytorch_tensor",
+    "lee": "submissions/failsMatrixSumInPlace",
+    "park": "submissions/failsZerosOnesSwapped",
+    "choi": "submissions/failsAll_pytorch_tensor_starter",
+    "jung": "submissions/passesVariant_numpyFunctions",  # handed in as a .zip
+    "han": "hostile/failsArithmetic_patchesComparisons",  # patches numpy, torch and builtins at import
+    "oh": "hostile/failsZeros_forgesReportLines",
+    "seo": "submissions/passesVariant_cs231nLoops",
+    "yoon": "submissions/failsTrainNoZeroGrad",
+    "jang": "submissions/failsEvaluateLabelsNotOnDevice",
+    "lim": "submissions/failsFcHardcodedHidden",
+    "kang": "submissions/failsRunNoSeed",  # handed in as a .tar.gz
+}
+CLASS_OF_12_ARCHIVES = {"jung": "zip", "kang": "gztar"}
 
 
 def build_classroom(root: Path, scratch: Path, students: dict[str, str], *, archives: dict[str, str] | None = None) -> Path:

@@ -3,13 +3,9 @@ of them killed (SIGKILL, with the grading it was running) in the middle of the b
 still graded exactly once, with the scores of grading it alone."""
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -18,6 +14,7 @@ import pytest
 from autograder.course import grade_all
 from autograder.course.remote import pack, unpack
 from tests.course.classrooms import ACCURACY, assert_scores_as_alone, build_classroom
+from tests.course.clusters import local_dask_cluster, wait_for
 
 STUDENTS = {  # six students, mixed outcomes, one hostile, one archive
     "ahn": "submissions/passesAll_pytorch_tensor",
@@ -27,7 +24,6 @@ STUDENTS = {  # six students, mixed outcomes, one hostile, one archive
     "eom": "submissions/passesVariant_numpyFunctions",
     "gu": "submissions/failsZerosOnesSwapped",
 }
-DASK = Path(sys.executable).with_name("dask")
 
 
 def _session_processes(session: int) -> list[tuple[int, str]]:
@@ -47,51 +43,11 @@ def _session_processes(session: int) -> list[tuple[int, str]]:
     return found
 
 
-def _wait_for(condition: Any, what: str, *, seconds: float = 300) -> None:
-    """Poll `condition` (a bounded wait for a process to come up, never a timing assertion)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def cluster(tmp_path: Path, cifar10_root: Path) -> Iterator[dict[str, Any]]:
     """A real scheduler and two real workers (one thread each), in their own sessions."""
-    env = {**os.environ, "CIFAR10_ROOT": str(cifar10_root), "TMPDIR": str(tmp_path / "worker-tmp"),
-           "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    (tmp_path / "worker-tmp").mkdir()
-    scheduler_file = tmp_path / "scheduler.json"
-    started: dict[str, subprocess.Popen[bytes]] = {}
-    logs = tmp_path / "logs"
-    logs.mkdir()
-
-    def start(name: str, *args: str) -> None:
-        with open(logs / f"{name}.log", "wb") as log:
-            started[name] = subprocess.Popen([str(DASK), *args], env=env, stdout=log, stderr=subprocess.STDOUT,
-                                             stdin=subprocess.DEVNULL, start_new_session=True, cwd=tmp_path)
-
-    start("scheduler", "scheduler", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1", "--port", "0",
-          "--no-dashboard")
-    _wait_for(scheduler_file.is_file, "the scheduler file")
-    address = json.loads(scheduler_file.read_text())["address"]
-    for name in ("worker-a", "worker-b"):
-        start(name, "worker", address, "--name", name, "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
-              "--local-directory", str(tmp_path / name), "--host", "127.0.0.1")
-    from distributed import Client
-
-    with Client(address, timeout="60s") as client:
-        client.wait_for_workers(2, timeout=120)
-    try:
-        yield {"address": address, "processes": started, "logs": logs}
-    finally:
-        for process in started.values():
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait()
+    with local_dask_cluster(tmp_path, cifar10_root=cifar10_root, workers=2) as started:
+        yield started
 
 
 def test_pack_keeps_regular_files_only_and_unpacks_inside_the_target(tmp_path: Path) -> None:
@@ -127,7 +83,7 @@ def test_a_class_on_a_dask_cluster_survives_a_killed_worker(cluster: dict[str, A
     def grading_on_victim() -> bool:
         return any("autograder.course.worker" in line for _, line in _session_processes(victim.pid))
 
-    _wait_for(lambda: grading_on_victim() or not runner.is_alive(), "a grading on worker-a", seconds=600)
+    wait_for(lambda: grading_on_victim() or not runner.is_alive(), "a grading on worker-a", seconds=600)
     assert runner.is_alive(), "the batch ended before worker-a started grading"
     os.killpg(victim.pid, signal.SIGKILL)
     victim.wait()

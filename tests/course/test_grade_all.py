@@ -9,22 +9,10 @@ from pathlib import Path
 import pytest
 
 from autograder.course import find_students, grade_all
-from tests.course.classrooms import ACCURACY, assert_scores_as_alone, build_classroom, grades_rows
-STUDENTS = {  # student -> example (its golden.json holds the scores of grading it alone)
-    "kim": "submissions/passesAll_pytorch_tensor",
-    "lee": "submissions/failsMatrixSumInPlace",
-    "park": "submissions/failsZerosOnesSwapped",
-    "choi": "submissions/failsAll_pytorch_tensor_starter",
-    "jung": "submissions/passesVariant_numpyFunctions",  # handed in as a .zip
-    "han": "hostile/failsArithmetic_patchesComparisons",  # patches numpy, torch and builtins at import
-    "oh": "hostile/failsZeros_forgesReportLines",
-    "seo": "submissions/passesVariant_cs231nLoops",
-    "yoon": "submissions/failsTrainNoZeroGrad",
-    "jang": "submissions/failsEvaluateLabelsNotOnDevice",
-    "lim": "submissions/failsFcHardcodedHidden",
-    "kang": "submissions/failsRunNoSeed",  # handed in as a .tar.gz
-}
-ARCHIVES = {"jung": "zip", "kang": "gztar"}
+from tests.course.classrooms import (ACCURACY, CLASS_OF_12, CLASS_OF_12_ARCHIVES, assert_scores_as_alone, build_classroom,
+                                     grades_rows)
+
+STUDENTS, ARCHIVES = CLASS_OF_12, CLASS_OF_12_ARCHIVES
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +47,9 @@ def test_a_class_graded_in_parallel_matches_grading_alone_and_resumes(classroom:
     assert arithmetic["graded"] == 7 and arithmetic["passed"] == 4  # lee (in place), choi (starter), han fail it
     assert len(arithmetic["common_failures"]) == 3
     assert "Grading summary" in (out / "summary.md").read_text(encoding="utf-8")
+    # Peak memory, measured: every grading process imports torch (> 100 MiB), as does every student child.
+    assert data["peak_rss_mib"]["grader"] > 100 and data["peak_rss_mib"]["student"] > 100
+    assert "peak memory (RSS)" in (out / "summary.md").read_text(encoding="utf-8")
 
     # A second run grades nothing again; a changed submission is graded again, alone.
     again = grade_all(submissions=classroom, out=out, jobs=2, skip=ACCURACY, cache_dir=cache)

@@ -166,3 +166,31 @@ def test_a_message_after_an_over_long_line_in_the_same_chunk_is_kept() -> None:
     c.feed(b"y" * (2 * HEADER_MAX_BYTES))  # an over-long partial line, then the rest of it and a message
     c.feed(b"yyy\nstart b\n")
     assert [(m.kind, m.name) for m in c.take()] == [("start", "b")]
+
+
+def test_each_outcome_records_the_childs_peak_memory(tmp_path: Path) -> None:
+    # transpose touches 300 MB and lets it go again: the kernel's peak (VmHWM) keeps it; the check before it
+    # ran with only the module imported.
+    body = ("_original_transpose = matrix_transpose\n"
+            "def matrix_transpose(a):\n"
+            "    block = bytearray(300 * 2**20)\n"
+            "    block[::4096] = b'x' * len(block[::4096])\n"
+            "    del block\n"
+            "    return _original_transpose(a)\n")
+    outcomes = _run(tmp_path, body)
+    assert all(o.ok for o in outcomes.values()), outcomes
+    before, peak = outcomes["zeros_and_ones"].peak_rss_mib, outcomes["transpose"].peak_rss_mib
+    assert 0 < before < peak and peak - before >= 290
+    assert outcomes["mean"].peak_rss_mib >= peak  # the same process: a peak never comes down
+
+
+def test_the_child_gets_the_allocator_settings_for_training(tmp_path: Path) -> None:
+    from autograder.run.sandbox import ALLOCATOR_ENVIRONMENT
+
+    body = ("def matrix_transpose(a):\n"
+            "    import os, numpy as np\n"
+            "    if os.environ.get('MALLOC_MMAP_THRESHOLD_') != %r:\n"
+            "        raise RuntimeError('allocator settings missing')\n"
+            "    return np.asarray(a).T\n") % ALLOCATOR_ENVIRONMENT["MALLOC_MMAP_THRESHOLD_"]
+    outcomes = _run(tmp_path, body)
+    assert outcomes["transpose"].ok, outcomes["transpose"]
