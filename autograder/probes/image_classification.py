@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -643,8 +644,6 @@ def _run_default_device(clf: Any) -> dict[str, Any]:
 def _train_arrays(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor]:
     """The prepared CIFAR-10 training images as they are stored, uint8 (N, 32, 32, 3), and their labels:
     normalized one batch at a time by `normalize`, so that the set never exists as float32 (600 MB)."""
-    from pathlib import Path
-
     folder = Path(ctx["data_dir"])
     train_images = torch.from_numpy(np.load(folder / "train_images.npy")[:NUM_TRAIN])  # (49000, 32, 32, 3) uint8
     train_labels = torch.from_numpy(np.load(folder / "train_labels.npy")[:NUM_TRAIN]).long()  # (49000,)
@@ -653,8 +652,6 @@ def _train_arrays(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor]:
 
 def _test_images(ctx: dict[str, Any]) -> torch.Tensor:
     """The test images (10000, 32, 32, 3) uint8; their labels stay with the grader."""
-    from pathlib import Path
-
     return torch.from_numpy(np.load(Path(ctx["data_dir"]) / "test_images.npy"))
 
 
@@ -736,8 +733,6 @@ def _load_by_shape(model: nn.Module, weights: list[np.ndarray]) -> str | None:
 def probe_score_weights(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     """Trusted: runs on the answer key only. The student's trained weights in the reference's model, on
     the test images in their original order."""
-    from pathlib import Path
-
     with np.load(Path(ctx["weights"]), allow_pickle=False) as store:
         weights = [store[f"w{i}"] for i in range(len(store.files))]
     if ctx["model"] == "fc":
