@@ -656,8 +656,9 @@ def _test_images(ctx: dict[str, Any]) -> torch.Tensor:
 
 
 def shuffled_batches(count: int, *, batch_size: int, seed: int) -> list[torch.Tensor]:
-    """The sample indices of one shuffled epoch, batch by batch: the order DataLoader(shuffle=True,
-    generator=torch.Generator().manual_seed(seed)) gives, without its per-sample indexing and collation."""
+    """The sample indices of one shuffled epoch, batch by batch: one seeded permutation, the same for the
+    answer key and every student, gathered by index instead of DataLoader's per-sample indexing and collation.
+    (Not DataLoader's own order for the same seed: it draws a worker seed from the generator first.)"""
     return list(torch.randperm(count, generator=torch.Generator().manual_seed(seed)).split(batch_size))
 
 
