@@ -169,7 +169,7 @@ class TwoLayerFC(nn.Module):
 
     - FC1: input data -> hidden feature (`input_size` -> `hidden_size`)
     - ReLU
-    - FC2: hidden feature -> output(각 클래스 별 classification 점수) (`hidden_size` -> `num_classes`)
+    - FC2: hidden feature -> output(각 클래스별 classification 점수) (`hidden_size` -> `num_classes`)
 
     A model of two fully connected layers: flatten -> FC1 -> ReLU -> FC2.
     FC1 maps the flattened image to hidden features, FC2 maps them to one score per class.
@@ -306,7 +306,7 @@ def evaluate(
             # 4) 예측한 클래스를 추출함(top-1). 예측값이 각 클래스의 점수이므로, 값이 최대인 클래스를 찾음
             #    / Take the predicted class (top-1): the outputs are class scores, so find the highest.
             raise NotImplementedError("evaluate: step 4) — 아직 구현하지 않았습니다 / not implemented yet")
-            # 5) 정답을 맞춘 개수를 누적합함 / Add up the number of correct answers (and of samples).
+            # 5) 정답을 맞힌 개수를 누적합함 / Add up the number of correct answers (and of samples).
             raise NotImplementedError("evaluate: step 5) — 아직 구현하지 않았습니다 / not implemented yet")
     if num_samples == 0:
         raise ValueError("evaluate: the loader gave no samples / 데이터로더가 비어 있습니다")
@@ -326,7 +326,7 @@ class ThreeLayerConvNet(nn.Module):
     - ReLU 활성화 함수
     - Convolution layer 3x3 필터, 1픽셀의 zero padding 사용 (`channel_1` -> `channel_2`)
     - ReLU 활성화 함수
-    - Fully connected layer: 각 클래스 별 classification 점수로 매핑할 레이어 (`channel_2*32*32` -> `num_classes`)
+    - Fully connected layer: 각 클래스별 classification 점수로 매핑할 레이어 (`channel_2*32*32` -> `num_classes`)
 
     The padding keeps the 32x32 spatial size, so the FC layer sees channel_2*32*32 features.
     Attributes: `conv1`, `conv2`, `relu`, `fc`.
@@ -335,15 +335,15 @@ class ThreeLayerConvNet(nn.Module):
     def __init__(self, in_channel: int, channel_1: int, channel_2: int, num_classes: int) -> None:
         super().__init__()
         # TODO 8: 레이어 정의 (아래 4단계) / Define the layers (the 4 steps below).
-        # 1) in_channel -> channel_1으로 가는 첫 번째 convolution layer 정의
+        # 1) in_channel -> channel_1로 가는 첫 번째 convolution layer 정의
         #    / Define the first convolution layer, in_channel -> channel_1 (5x5, zero padding 2).
         raise NotImplementedError("ThreeLayerConvNet.__init__: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
-        # 2) channel_1 -> channel_2으로 가는 두 번째 convolution layer 정의
+        # 2) channel_1 -> channel_2로 가는 두 번째 convolution layer 정의
         #    / Define the second convolution layer, channel_1 -> channel_2 (3x3, zero padding 1).
         raise NotImplementedError("ThreeLayerConvNet.__init__: step 2) — 아직 구현하지 않았습니다 / not implemented yet")
         # 3) ReLU 활성화 함수 정의 / Define the ReLU activation.
         raise NotImplementedError("ThreeLayerConvNet.__init__: step 3) — 아직 구현하지 않았습니다 / not implemented yet")
-        # 4) hidden feature를 클래스 별 분류 점수로 바꿀 FC layer 정의
+        # 4) hidden feature를 클래스별 분류 점수로 바꿀 FC layer 정의
         #    / Define the FC layer that turns the hidden features into class scores (channel_2*32*32 -> num_classes).
         raise NotImplementedError("ThreeLayerConvNet.__init__: step 4) — 아직 구현하지 않았습니다 / not implemented yet")
 

@@ -187,7 +187,7 @@ class TwoLayerFC(nn.Module):
 
     - FC1: input data -> hidden feature (`input_size` -> `hidden_size`)
     - ReLU
-    - FC2: hidden feature -> output(각 클래스 별 classification 점수) (`hidden_size` -> `num_classes`)
+    - FC2: hidden feature -> output(각 클래스별 classification 점수) (`hidden_size` -> `num_classes`)
 
     A model of two fully connected layers: flatten -> FC1 -> ReLU -> FC2.
     FC1 maps the flattened image to hidden features, FC2 maps them to one score per class.
@@ -338,7 +338,7 @@ def evaluate(
             # 4) 예측한 클래스를 추출함(top-1). 예측값이 각 클래스의 점수이므로, 값이 최대인 클래스를 찾음
             #    / Take the predicted class (top-1): the outputs are class scores, so find the highest.
             preds = scores.argmax(dim=1)  # (N,)
-            # 5) 정답을 맞춘 개수를 누적합함 / Add up the number of correct answers (and of samples).
+            # 5) 정답을 맞힌 개수를 누적합함 / Add up the number of correct answers (and of samples).
             num_correct += int((preds == labels).sum().item())
             num_samples += labels.shape[0]
     if num_samples == 0:
@@ -359,7 +359,7 @@ class ThreeLayerConvNet(nn.Module):
     - ReLU 활성화 함수
     - Convolution layer 3x3 필터, 1픽셀의 zero padding 사용 (`channel_1` -> `channel_2`)
     - ReLU 활성화 함수
-    - Fully connected layer: 각 클래스 별 classification 점수로 매핑할 레이어 (`channel_2*32*32` -> `num_classes`)
+    - Fully connected layer: 각 클래스별 classification 점수로 매핑할 레이어 (`channel_2*32*32` -> `num_classes`)
 
     The padding keeps the 32x32 spatial size, so the FC layer sees channel_2*32*32 features.
     Attributes: `conv1`, `conv2`, `relu`, `fc`.
@@ -368,19 +368,19 @@ class ThreeLayerConvNet(nn.Module):
     def __init__(self, in_channel: int, channel_1: int, channel_2: int, num_classes: int) -> None:
         super().__init__()
         # TODO 8: 레이어 정의 (아래 4단계) / Define the layers (the 4 steps below).
-        # 1) in_channel -> channel_1으로 가는 첫 번째 convolution layer 정의
+        # 1) in_channel -> channel_1로 가는 첫 번째 convolution layer 정의
         #    / Define the first convolution layer, in_channel -> channel_1 (5x5, zero padding 2).
         self.conv1 = nn.Conv2d(in_channel, channel_1, kernel_size=5, padding=2)
         nn.init.kaiming_normal_(self.conv1.weight)
         nn.init.zeros_(self.conv1.bias)
-        # 2) channel_1 -> channel_2으로 가는 두 번째 convolution layer 정의
+        # 2) channel_1 -> channel_2로 가는 두 번째 convolution layer 정의
         #    / Define the second convolution layer, channel_1 -> channel_2 (3x3, zero padding 1).
         self.conv2 = nn.Conv2d(channel_1, channel_2, kernel_size=3, padding=1)
         nn.init.kaiming_normal_(self.conv2.weight)
         nn.init.zeros_(self.conv2.bias)
         # 3) ReLU 활성화 함수 정의 / Define the ReLU activation.
         self.relu = nn.ReLU()
-        # 4) hidden feature를 클래스 별 분류 점수로 바꿀 FC layer 정의
+        # 4) hidden feature를 클래스별 분류 점수로 바꿀 FC layer 정의
         #    / Define the FC layer that turns the hidden features into class scores (channel_2*32*32 -> num_classes).
         self.fc = nn.Linear(channel_2 * 32 * 32, num_classes)
         nn.init.kaiming_normal_(self.fc.weight)

@@ -10,7 +10,8 @@ example.toml), one costing a whole grade cell, one costing part of a cell (nbgra
 The notebooks run in quick mode (COURSE_QUICK_RUN=1: the notebooks' own training cells use 512 images);
 the accuracy checks always train on the full CIFAR-10 in the grader's sandbox, so they run for `perfect`
 (for real: both models trained by the student's train()) and `starter` (fails at once) and are left out
-(AUTOGRADER_SKIP, `autograder grade --skip`) for `mistakes`. Everything is one test, so that pytest-xdist
+(AUTOGRADER_SKIP, `autograder grade --skip`) for `mistakes`; `autograder grade` leaves them out for `perfect`
+too (trained once, by autograde; the gradebook must show their full points). Everything is one test, so that pytest-xdist
 does not run the flow twice. About 3.5 minutes on 2 idle cores with the answer key's results cached
 (4.5 without; each step's time is printed on stderr).
 """
@@ -147,8 +148,12 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
     assert "Skipping existing assignment" in log  # the students graded with the accuracy checks stay as they are
 
     # --- `autograder grade` on the same submitted folders (the answer key's results are cached by now) ---
+    # The perfect submission's models were trained once, by autograde; the CLI leaves its accuracy checks out
+    # (`full_in_gradebook`), and the gradebook must show their full points.
+    full_in_gradebook = {("perfect", "image_classification"): ACCURACY}
+    cli_skips = {key: skips[key] + full_in_gradebook.get(key, ()) for key in submitted}
     autograder_results = {
-        key: _autograder_grade(folder, key[1], skips[key], solutions=course / "solutions", env=env,
+        key: _autograder_grade(folder, key[1], cli_skips[key], solutions=course / "solutions", env=env,
                                results=tmp_path / f"results-{key[0]}-{key[1]}.json")
         for key, folder in submitted.items()
     }
@@ -169,7 +174,9 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
                 if cell.assignment is None:  # the notebook-only loss-curve cell: 0 points by design
                     assert max_score == 0
                     continue
-                agreed = sum(checks.get(name, 0.0) for name in cell.checks)
+                graded_by_nbgrader_only = set(full_in_gradebook.get((student, assignment), ()))
+                agreed = sum(POINTS[assignment][name] if name in graded_by_nbgrader_only else checks.get(name, 0.0)
+                             for name in cell.checks)
                 assert score == pytest.approx(agreed), (student, assignment, cell.grade_id, score, agreed)
                 skipped = set(cell.checks) & set(skips[(student, assignment)])
                 if student == "starter":
@@ -180,9 +187,12 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
                     expected = cell.points - lost.get(cell.grade_id, 0)
                 assert score == expected, (student, assignment, cell.grade_id, score, expected)
             total = gb.find_submission(assignment, student)
-            assert total.score == pytest.approx(results["score"]), (student, assignment, total.score, results["score"])
+            full = sum(POINTS[assignment][c] for c in full_in_gradebook.get((student, assignment), ()))
+            assert total.score == pytest.approx(results["score"] + full), (student, assignment, total.score,
+                                                                          results["score"])
             assert total.max_score == sum(POINTS[assignment].values())
-            assert results["max_score"] == total.max_score - sum(POINTS[assignment][c] for c in skips[(student, assignment)])
+            assert results["max_score"] == total.max_score - sum(POINTS[assignment][c]
+                                                                 for c in cli_skips[(student, assignment)])
 
     # partial credit really happened (a cell with some of its checks failed scores between 0 and its points)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
@@ -218,7 +228,8 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
         rows = {(row["student_id"], row["assignment"]): row for row in csv.DictReader(handle)}
     assert set(rows) == set(submitted)
     for key, results in autograder_results.items():
-        assert float(rows[key]["score"]) == pytest.approx(results["score"]), key
+        full = sum(POINTS[key[1]][c] for c in full_in_gradebook.get(key, ()))
+        assert float(rows[key]["score"]) == pytest.approx(results["score"] + full), key
         assert float(rows[key]["max_score"]) == sum(POINTS[key[1]].values())
 
     print(f"[{time.monotonic() - started:6.1f} s] the whole workflow", file=sys.stderr)
