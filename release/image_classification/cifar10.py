@@ -580,8 +580,12 @@ def _download_official(folder: Path) -> None:
         torchvision.datasets.CIFAR10(root=str(folder), train=True, download=True)
     except Exception as err:
         raise CIFAR10DataError(
-            f"Downloading CIFAR-10 into {folder} failed ({type(err).__name__}: {err}). Without internet access, "
-            f"pass data_dir= or set CIFAR10_ROOT to a folder holding {_ARCHIVE} or {_BATCHES_DIR}/."
+            f"CIFAR-10을 {folder}에 내려받지 못했습니다 / Downloading CIFAR-10 into {folder} failed "
+            f"({type(err).__name__}: {err}).\n"
+            "인터넷에 연결되어 있지 않다면 CIFAR-10이 있는 폴더를 알려 주세요 / Without internet access, tell it "
+            f"where CIFAR-10 is: pass data_dir='/path/to/folder' (get_loaders(..., data_dir=...) or "
+            f"TrainConfig(data_dir=...)) or set the environment variable CIFAR10_ROOT to a folder holding "
+            f"{_ARCHIVE} or {_BATCHES_DIR}/ (e.g. export CIFAR10_ROOT=../shared/datasets)."
         ) from err
 
 
@@ -683,13 +687,14 @@ def get_datasets(
     *,
     data_dir: Optional[PathLike] = None,
     cache_dir: Optional[PathLike] = None,
-    download: bool = False,
+    download: bool = True,
     limit: Optional[int] = None,
 ) -> tuple[CIFAR10Dataset, CIFAR10Dataset, CIFAR10Dataset]:
     """(train, val, test) datasets: the first 49,000 training images, the last 1,000, and the 10,000 test images.
 
     `transform` is applied to each HWC uint8 image; `limit` keeps at most the first `limit` images
-    of each split (for quick runs).
+    of each split (for quick runs). When no folder holds CIFAR-10, the official copy is downloaded once
+    (about 170 MB, internet needed) into ``default_data_dir()``; ``download=False`` raises instead.
     """
     _check_limit(limit)
     arrays = load_cifar10(data_dir, cache_dir=cache_dir, download=download)
@@ -709,7 +714,7 @@ def get_loaders(
     batch_size: int = 64,
     data_dir: Optional[PathLike] = None,
     cache_dir: Optional[PathLike] = None,
-    download: bool = False,
+    download: bool = True,
     seed: int = 0,
     num_workers: int = 0,
     limit: Optional[int] = None,
@@ -717,7 +722,7 @@ def get_loaders(
     """(train, val, test) DataLoaders over ``get_datasets``.
 
     The train loader shuffles with a ``torch.Generator`` seeded by `seed` (same seed, same order);
-    val and test are not shuffled.
+    val and test are not shuffled. Downloads CIFAR-10 once when it is not found (see ``get_datasets``).
     """
     train, val, test = get_datasets(transform, data_dir=data_dir, cache_dir=cache_dir, download=download,
                                     limit=limit)

@@ -669,6 +669,36 @@ def test_download_uses_torchvision_into_the_default_folder(monkeypatch, cache):
     assert len(calls) == 1
 
 
+def test_the_loaders_download_by_default_when_nothing_is_found(monkeypatch, cache):
+    """A student at home with internet: get_loaders()/get_datasets() (the notebook's calls) fetch the data."""
+    import torchvision.datasets
+
+    calls = []
+    monkeypatch.setattr(torchvision.datasets, "CIFAR10", type("F", (_FakeTorchvisionCIFAR10,), {"calls": calls}))
+    train, val, test = cifar10.get_loaders(None, batch_size=4, cache_dir=cache)
+    assert calls == [{"root": str(cifar10.default_data_dir()), "train": True, "download": True}]
+    assert len(test.dataset) == 20
+    cifar10.get_datasets(None, cache_dir=cache)  # found now: no second download
+    assert len(calls) == 1
+    with pytest.raises(cifar10.CIFAR10DataError):  # download=False still refuses (the grader's way)
+        cifar10.get_datasets(None, data_dir=cache.parent / "nowhere", cache_dir=cache, download=False)
+
+
+def test_offline_the_loaders_say_what_to_do(monkeypatch, cache):
+    import torchvision.datasets
+
+    def offline(*args, **kwargs):
+        raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(torchvision.datasets, "CIFAR10", offline)
+    with pytest.raises(cifar10.CIFAR10DataError) as info:
+        cifar10.get_loaders(None, cache_dir=cache)
+    message = str(info.value)
+    assert message.startswith("CIFAR-10을") and "내려받지 못했습니다" in message  # Korean first
+    for part in ("Network is unreachable", "data_dir=", "CIFAR10_ROOT", "cifar10-jpeg.tar.gz"):
+        assert part in message, part
+
+
 def test_download_not_needed_when_data_is_there(monkeypatch, archive_dir, cache):
     import torchvision.datasets
 
