@@ -38,6 +38,12 @@ def _values_text(array: np.ndarray) -> str:
     return " ".join(text.split())
 
 
+def _one_value(value: Any) -> str:
+    if isinstance(value, np.floating):
+        return f"{float(value):.4g}"
+    return _values_text(np.asarray(value))
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -119,8 +125,33 @@ def _compare_arrays(name: str, got: Any, expected: TensorValue, *, rtol: float, 
     else:
         equal = np.array_equal(a, b)
     if not equal:
-        return f"'{name}' has the wrong values: got {_values_text(a)}, expected {_values_text(b)}"
+        if a.size <= SHOWN_VALUES:
+            return f"'{name}' has the wrong values: got {_values_text(a)}, expected {_values_text(b)}"
+        return f"'{name}' has the wrong values: {_where_values_differ(a, b, rtol=rtol, atol=atol)}"
     return None
+
+
+SHOWN_VALUES = 12  # arrays up to this size are shown whole in a message; larger ones by where they differ
+
+
+def _where_values_differ(a: np.ndarray, b: np.ndarray, *, rtol: float, atol: float) -> str:
+    """How many values differ, the first one that does (index, got, expected) and the largest difference:
+    a few numbers instead of two whole arrays."""
+    if a.dtype.kind in NUMERIC_KINDS and b.dtype.kind in NUMERIC_KINDS:
+        x, y = a.astype(np.float64), b.astype(np.float64)
+        differs = ~np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        x, y = a, b
+        differs = a != b
+    index = tuple(int(i) for i in np.argwhere(differs)[0])
+    text = (f"{int(differs.sum())} of {a.size} differ; the first at {list(index)}: got {_one_value(a[index])}, "
+            f"expected {_one_value(b[index])}")
+    if x.dtype.kind == "f":
+        gap = np.abs(x - y)[differs]
+        gap = gap[np.isfinite(gap)]
+        if gap.size:
+            text += f" (largest difference {float(gap.max()):.3g})"
+    return text
 
 
 def first_difference(got: dict[str, Any], expected: dict[str, Any], **options: Any) -> str | None:

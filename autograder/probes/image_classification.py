@@ -19,7 +19,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
+from autograder.feedback.diagnosis import EVALUATE_MISTAKES, TRAIN_MISTAKES
 from autograder.probes.common import StopProbe, attempt, is_error
+from autograder.probes.training_mistakes import evaluate_accuracy_mistakes, evaluate_loss_mistakes, train_mistakes
 
 MODULE = "classifier"
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
@@ -336,11 +338,16 @@ def _forward_recorder(model: nn.Module, record: dict[str, Any], *, stop: bool) -
     model.register_forward_pre_hook(hook)
 
 
+def _train_optimizer(model: nn.Module) -> torch.optim.Optimizer:
+    return torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+
+
 def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    loader = _loader(44, batch_size=8, seed=31)  # 6 batches, the last of 4
+    mistakes = {TRAIN_MISTAKES: train_mistakes(_grader_model, loader, _train_optimizer)}  # before student code runs
     model = _grader_model()
     model.eval()  # train() must switch it to training mode
-    loader = _loader(44, batch_size=8, seed=31)  # 6 batches, the last of 4
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    optimizer = _train_optimizer(model)
     record: dict[str, Any] = {}
     _forward_recorder(model, record, stop=False)
     # print_every=2: the optional logging (step 7) runs, as CS231n's `if t % print_every == 0` expects a
@@ -355,6 +362,7 @@ def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         **mode,
         "parameters after train()": [p.detach().clone() for p in model.parameters()],
         "train() returns the mean loss per sample": _returned_number(returned),
+        **mistakes,
     }
 
 
@@ -436,8 +444,11 @@ def _evaluate_call(clf: Any, model: nn.Module, loader: DataLoader, mode: str, la
 
 def probe_evaluate(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     model = _grader_model()
-    model.train()  # evaluate() must switch it to eval mode
     loader = _loader(50, batch_size=16, seed=51, labels_from=model)  # 4 batches, the last of 2
+    even = _loader(40, batch_size=10, seed=53, labels_from=model)
+    mistakes = {EVALUATE_MISTAKES: {"accuracy": evaluate_accuracy_mistakes(_grader_model(), loader),
+                                    "loss": evaluate_loss_mistakes(_grader_model(), even)}}
+    model.train()  # evaluate() must switch it to eval mode
     record: dict[str, Any] = {}
     _forward_recorder(model, record, stop=False)
     test = _evaluate_call(clf, model, loader, "test", "")
@@ -455,14 +466,13 @@ def probe_evaluate(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     # The loss, on batches of 10 (as many as classes): a top-1 over the wrong dim still runs there, so a
     # mistake in the accuracy costs only the accuracy check.
     model.train()
-    even = _loader(40, batch_size=10, seed=53, labels_from=model)
     for mode in ("val", "test"):
         values = _evaluate_call(clf, model, even, mode, " on batches of 10")
         if "loss" in values:
             result[f"loss from evaluate(..., mode='{mode}')"] = values["loss"]
         else:
             result.update(values)
-    return result
+    return {**result, **mistakes}
 
 
 # --- run(): the 7 steps, with the data, train() and evaluate() replaced by recorders --------------------

@@ -188,3 +188,38 @@ def test_notebook_runs_top_to_bottom_in_quick_mode(tmp_path, tmp_path_factory, c
             points = _nbgrader(cell)["points"]
             assert f"자동 채점 / autograder: {points} / {points} ✔" in text(cell.id), cell.id
     assert not (work / "cifar10-cache").exists() and not any(work.glob("*.npz")), "no cache inside the folder"
+
+
+TODO_OF = {"build_transform": 1, "unnormalize": 2, "visualize": 3, "TwoLayerFC": 4, "count_parameters": 5,
+           "train": 6, "evaluate": 7, "ThreeLayerConvNet": 8, "run": 9}
+
+
+def test_run_all_stops_only_at_the_first_unfinished_todo(nb):
+    """No cell calls a TODO's function before that TODO's own visible test, so 'Run All' with TODOs 1..k done
+    runs through to TODO k+1's test (TODO 4's demo once called count_parameters, TODO 5)."""
+    tested: set[int] = set()
+    early = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or _nbgrader(cell).get("points", 0) > 0:
+            continue
+        called = {TODO_OF[name] for name in re.findall(r"\bclf\.(\w+)\(", cell.source) if name in TODO_OF}
+        own = re.search(r"visible tests: TODO (\d+)", cell.source)
+        allowed = tested | ({int(own.group(1))} if own else set())
+        # a demo cell just before its TODO's test may use that TODO (it fails where the test would)
+        upcoming = next((int(m.group(1)) for later in nb.cells[index + 1:]
+                         if (m := re.search(r"visible tests: TODO (\d+)", later.source))), None)
+        allowed |= {upcoming} if upcoming else set()
+        if called - allowed:
+            early.append((index, sorted(called - allowed), cell.source[:60]))
+        if own:
+            tested.add(int(own.group(1)))
+    assert not early, early
+
+
+@pytest.mark.parametrize("notebook", [NOTEBOOK, SOURCE_DIR.parent / "pytorch_tensor" / "pytorch_tensor.ipynb"])
+def test_every_visible_test_cell_prints_a_pass_line(notebook):
+    cells = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"
+             and _nbgrader(c).get("grade") and _nbgrader(c).get("points", 0) == 0]
+    assert len(cells) >= 10
+    silent = [c.source[:60] for c in cells if "공개 테스트 통과 / visible tests passed" not in c.source.splitlines()[-1]]
+    assert not silent, silent

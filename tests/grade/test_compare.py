@@ -25,6 +25,22 @@ def test_wrong_dtype_device_and_values() -> None:
     assert message.startswith("'t' has the wrong values: got [[2., 2.], [2., 2.]], expected [[1., 1.], [1., 1.]]")
 
 
+def test_a_large_array_is_told_by_where_it_differs_not_dumped() -> None:
+    expected = np.linspace(-1, 1, 3072 * 16).reshape(16, 3072)
+    got = expected.copy()
+    got[3, 100] += 0.5
+    got[9, 7] -= 2.0
+    message = compare("weights", tensor(got), tensor(expected))
+    assert message.startswith("'weights' has the wrong values: 2 of 49152 differ; the first at [3, 100]: got ")
+    assert message.endswith("(largest difference 2)")
+    assert len(message) < 200  # a few numbers, never the arrays
+    words = np.array(["cat"] * 20)
+    changed = words.copy()
+    changed[5] = "dog"
+    assert compare("titles", TensorValue(changed, "ndarray", "<U3"), TensorValue(words, "ndarray", "<U3")) == \
+        "'titles' has the wrong values: 1 of 20 differ; the first at [5]: got 'dog', expected 'cat'"
+
+
 def test_close_values_pass_within_tolerance_and_numbers_compare() -> None:
     assert compare("t", tensor(np.ones(3) + 1e-8), tensor(np.ones(3))) is None
     assert compare("x", 1.0 + 1e-9, 1.0) is None

@@ -125,6 +125,26 @@ def catalog_figures() -> dict[str, Any]:
     return figures
 
 
+LOOP_CHECKS = ("train_updates", "evaluate_accuracy", "evaluate_loss")
+
+
+def test_every_training_loop_mistake_is_diagnosed() -> None:
+    """Each example whose train()/evaluate() gives a wrong value (not an error, not a wrong type) is told which
+    step is wrong ("진단: ..."), from the golden results (which the example test proves are the grader's)."""
+    diagnosed, undiagnosed = [], []
+    for folder in EXAMPLES:
+        example = load_example(folder)
+        if example.get("base", "solutions") != "solutions":
+            continue
+        golden = json.loads((folder / "golden.json").read_text(encoding="utf-8"))
+        for name in set(example.get("fails", [])) & set(LOOP_CHECKS):
+            message = golden["checks"][name]["message"]
+            if "has the wrong value" in message or "진단:" in message:
+                (diagnosed if message.startswith("진단:") else undiagnosed).append(f"{folder.name}: {message[:120]}")
+    assert not undiagnosed, undiagnosed
+    assert len(diagnosed) >= 10, diagnosed
+
+
 def test_mistake_catalog(capsys: pytest.CaptureFixture[str]) -> None:
     """At least 60 realistic mistakes, at least 2 naming each check, each losing exactly its check's
     points; at least 6 correct variants beside the answer key, each with full marks."""

@@ -31,6 +31,17 @@ def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: di
     return Verdict.passed()
 
 
+def first_differing_key(student: dict[str, Any], reference: dict[str, Any], **options: Any) -> str | None:
+    """The key whose difference compare_all would report (a reported error first), or None when all match."""
+    for key, got in student.items():
+        if key not in reference and isinstance(got, (ErrorValue, str)):
+            return key
+    for key, expected in reference.items():
+        if compare(key, student.get(key), expected, **options):
+            return key
+    return None
+
+
 def first_error(student: dict[str, Any]) -> ErrorValue | None:
     """The first error among the student's values (a TODO stub first), or None."""
     errors = [v for v in student.values() if isinstance(v, ErrorValue)]

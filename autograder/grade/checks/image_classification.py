@@ -6,10 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from autograder.grade.checks.common import compare_all, error_verdict, first_error
+from autograder.grade.checks.common import compare_all, error_verdict, first_differing_key, first_error
 from autograder.grade.registry import Verdict
 from autograder.grade.registry import check as _check
-from autograder.grade.compare import describe
+from autograder.feedback.diagnosis import (EVALUATE_ACCURACY_MISTAKES, EVALUATE_LOSS_MISTAKES, EVALUATE_MISTAKES,
+                                           TRAIN_MISTAKES, TRAIN_RETURN_MISTAKES, TRAIN_STEP_MISTAKES, explain,
+                                           matching_mistakes)
+from autograder.grade.compare import compare, describe
 from autograder.grade.rescore import GRADER_PREDICTIONS
 from autograder.run.values import TensorValue
 
@@ -118,19 +121,50 @@ def conv_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Ve
     return _gradient_verdict(student, reference)
 
 
+_PARAMETERS = "parameters after train()"
+_RETURNED = "train() returns the mean loss per sample"
+
+
 @check("train_updates", title="TODO 6 train: the 7 steps update the weights like the reference", probe="train")
 def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    wanted = {k: reference[k] for k in ("forward passes (one per batch)", "parameters after train()",
-                                        "train() returns the mean loss per sample") if k in reference}
+    wanted = {k: reference[k] for k in ("forward passes (one per batch)", _PARAMETERS, _RETURNED) if k in reference}
     student = {k: v for k, v in student.items() if k != "model in training mode during train()"}
+    diagnosis = _train_diagnosis(student, wanted, reference.get(TRAIN_MISTAKES))
+    if diagnosis:
+        return Verdict.failed(diagnosis)
     return compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
-        "parameters after train()": "From the same weights and batches the result differs. In each step: "
-                                    "optimizer.zero_grad(), forward, F.cross_entropy(scores, labels), loss.backward(), "
-                                    "optimizer.step() — in this order.",
+        _PARAMETERS: "From the same weights and batches the result differs. In each step: "
+                     "optimizer.zero_grad(), forward, F.cross_entropy(scores, labels), loss.backward(), "
+                     "optimizer.step() — in this order.",
         "forward passes (one per batch)": "Call the model once per batch of the loader.",
-        "train() returns the mean loss per sample": "Return the epoch's mean loss per sample as a Python float "
-                                                   "(add loss.item() * batch_size, divide by the number of samples).",
+        _RETURNED: "Return the epoch's mean loss per sample as a Python float "
+                   "(add loss.item() * batch_size, divide by the number of samples).",
     })
+
+
+def _train_diagnosis(student: dict[str, Any], wanted: dict[str, Any], mistakes: Any) -> str | None:
+    """The diagnosis of the first value of train() that differs, when it matches a common mistake, followed
+    by how it differs (in short); None when no mistake explains it."""
+    if not isinstance(mistakes, dict):
+        return None
+    for key, expected in wanted.items():
+        message = compare(key, student.get(key), expected, rtol=1e-4, atol=1e-6)
+        if not message:
+            continue
+        if key == _PARAMETERS:
+            names = matching_mistakes(student.get(key), mistakes.get("parameters"), correct=expected,
+                                      rtol=1e-4, atol=1e-6)
+            text = explain(names, TRAIN_STEP_MISTAKES, subject_ko="train() 뒤의 가중치",
+                           subject_en="your weights after train()")
+        elif key == _RETURNED:
+            names = matching_mistakes(student.get(key), mistakes.get("returned"), correct=expected,
+                                      rtol=1e-4, atol=1e-6)
+            text = explain(names, TRAIN_RETURN_MISTAKES, subject_ko="train()의 반환값",
+                           subject_en="the number train() returns")
+        else:
+            return None
+        return f"{text} ({message})" if text else None
+    return None
 
 
 @check("train_mode", title="TODO 6 train: the model is in training mode", probe="train")
@@ -170,27 +204,63 @@ def evaluate_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
     })
 
 
+_ACCURACY_KEY = "accuracy from evaluate(..., mode='test')"
+_LOSS_KEY = "loss from evaluate(..., mode='val')"
+
+
+def _evaluate_diagnosis(student: dict[str, Any], reference: dict[str, Any], *, key: str, kind: str,
+                        catalog: dict[str, Any], subject_ko: str, subject_en: str, rtol: float,
+                        atol: float) -> str | None:
+    mistakes = reference.get(EVALUATE_MISTAKES)
+    if key not in reference or not isinstance(mistakes, dict):
+        return None
+    message = compare(key, student.get(key), reference[key], rtol=rtol, atol=atol)
+    if not message:
+        return None
+    names = matching_mistakes(student.get(key), mistakes.get(kind), correct=reference[key], rtol=rtol, atol=atol)
+    text = explain(names, catalog, subject_ko=subject_ko, subject_en=subject_en)
+    return f"{text} ({message})" if text else None
+
+
 @check("evaluate_accuracy", title="TODO 7 evaluate: top-1 accuracy", probe="evaluate")
 def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     prefixes = ("accuracy", "evaluate(")
-    return compare_all(_subset(student, prefixes, even_batches=False), _subset(reference, prefixes, even_batches=False),
-                       rtol=1e-6, atol=1e-9, hints={
-        "accuracy from evaluate(..., mode='test')": "Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
-                                                    "answers divided by the number of samples (not of batches).",
+    student_part = _subset(student, prefixes, even_batches=False)
+    reference_part = _subset(reference, prefixes, even_batches=False)
+    verdict = compare_all(student_part, reference_part, rtol=1e-6, atol=1e-9, hints={
+        _ACCURACY_KEY: "Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
+                       "answers divided by the number of samples (not of batches).",
         "evaluate(..., mode='test')": "scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
                                       "of shape (N,) like labels.",
     })
+    differing = first_differing_key(student_part, reference_part, rtol=1e-6, atol=1e-9)
+    if verdict.fraction < 1 and differing == _ACCURACY_KEY:
+        diagnosis = _evaluate_diagnosis(student, reference, key=_ACCURACY_KEY, kind="accuracy",
+                                        catalog=EVALUATE_ACCURACY_MISTAKES, subject_ko="evaluate()가 반환한 정확도",
+                                        subject_en="your accuracy", rtol=1e-6, atol=1e-9)
+        if diagnosis:
+            return Verdict.failed(diagnosis)
+    return verdict
 
 
 @check("evaluate_loss", title="TODO 7 evaluate: the loss in 'val' mode", probe="evaluate")
 def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     prefixes = ("loss", "evaluate(")
-    return compare_all(_subset(student, prefixes, even_batches=True), _subset(reference, prefixes, even_batches=True),
-                       rtol=1e-5, atol=1e-6, hints={
-        "loss from evaluate(..., mode='val')": "In 'val' mode, add F.cross_entropy(scores, labels, reduction='sum') "
-                                               "per batch and divide by the number of samples.",
+    student_part = _subset(student, prefixes, even_batches=True)
+    reference_part = _subset(reference, prefixes, even_batches=True)
+    verdict = compare_all(student_part, reference_part, rtol=1e-5, atol=1e-6, hints={
+        _LOSS_KEY: "In 'val' mode, add F.cross_entropy(scores, labels, reduction='sum') "
+                   "per batch and divide by the number of samples.",
         "loss from evaluate(..., mode='test')": "In 'test' mode the loss is None.",
     })
+    differing = first_differing_key(student_part, reference_part, rtol=1e-5, atol=1e-6)
+    if verdict.fraction < 1 and differing == _LOSS_KEY:
+        diagnosis = _evaluate_diagnosis(student, reference, key=_LOSS_KEY, kind="loss",
+                                        catalog=EVALUATE_LOSS_MISTAKES, subject_ko="evaluate()가 반환한 loss 값",
+                                        subject_en="your 'val' loss", rtol=1e-5, atol=1e-6)
+        if diagnosis:
+            return Verdict.failed(diagnosis)
+    return verdict
 
 
 @check("evaluate_device", title="TODO 7 evaluate: batches moved to `device`")
