@@ -129,10 +129,7 @@ _RETURNED = "train() returns the mean loss per sample"
 def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     wanted = {k: reference[k] for k in ("forward passes (one per batch)", _PARAMETERS, _RETURNED) if k in reference}
     student = {k: v for k, v in student.items() if k != "model in training mode during train()"}
-    diagnosis = _train_diagnosis(student, wanted, reference.get(TRAIN_MISTAKES))
-    if diagnosis:
-        return Verdict.failed(diagnosis)
-    return compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
+    verdict = compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
         _PARAMETERS: "From the same weights and batches the result differs. In each step: "
                      "optimizer.zero_grad(), forward, F.cross_entropy(scores, labels), loss.backward(), "
                      "optimizer.step() — in this order.",
@@ -140,31 +137,13 @@ def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
         _RETURNED: "Return the epoch's mean loss per sample as a Python float "
                    "(add loss.item() * batch_size, divide by the number of samples).",
     })
-
-
-def _train_diagnosis(student: dict[str, Any], wanted: dict[str, Any], mistakes: Any) -> str | None:
-    """The diagnosis of the first value of train() that differs, when it matches a common mistake, followed
-    by how it differs (in short); None when no mistake explains it."""
-    if not isinstance(mistakes, dict):
-        return None
-    for key, expected in wanted.items():
-        message = compare(key, student.get(key), expected, rtol=1e-4, atol=1e-6)
-        if not message:
-            continue
-        if key == _PARAMETERS:
-            names = matching_mistakes(student.get(key), mistakes.get("parameters"), correct=expected,
-                                      rtol=1e-4, atol=1e-6)
-            text = explain(names, TRAIN_STEP_MISTAKES, subject_ko="train() 뒤의 가중치",
-                           subject_en="your weights after train()")
-        elif key == _RETURNED:
-            names = matching_mistakes(student.get(key), mistakes.get("returned"), correct=expected,
-                                      rtol=1e-4, atol=1e-6)
-            text = explain(names, TRAIN_RETURN_MISTAKES, subject_ko="train()의 반환값",
-                           subject_en="the number train() returns")
-        else:
-            return None
-        return f"{text} ({message})" if text else None
-    return None
+    mistakes = reference.get(TRAIN_MISTAKES) if isinstance(reference.get(TRAIN_MISTAKES), dict) else {}
+    verdict = _with_diagnosis(verdict, student, wanted, mistakes.get("parameters"), key=_PARAMETERS,
+                              catalog=TRAIN_STEP_MISTAKES, subject_ko="train() 뒤의 가중치",
+                              subject_en="your weights after train()", rtol=1e-4, atol=1e-6)
+    return _with_diagnosis(verdict, student, wanted, mistakes.get("returned"), key=_RETURNED,
+                           catalog=TRAIN_RETURN_MISTAKES, subject_ko="train()의 반환값",
+                           subject_en="the number train() returns", rtol=1e-4, atol=1e-6)
 
 
 @check("train_mode", title="TODO 6 train: the model is in training mode", probe="train")
@@ -208,18 +187,23 @@ _ACCURACY_KEY = "accuracy from evaluate(..., mode='test')"
 _LOSS_KEY = "loss from evaluate(..., mode='val')"
 
 
-def _evaluate_diagnosis(student: dict[str, Any], reference: dict[str, Any], *, key: str, kind: str,
-                        catalog: dict[str, Any], subject_ko: str, subject_en: str, rtol: float,
-                        atol: float) -> str | None:
-    mistakes = reference.get(EVALUATE_MISTAKES)
-    if key not in reference or not isinstance(mistakes, dict):
-        return None
-    message = compare(key, student.get(key), reference[key], rtol=rtol, atol=atol)
-    if not message:
-        return None
-    names = matching_mistakes(student.get(key), mistakes.get(kind), correct=reference[key], rtol=rtol, atol=atol)
+def _with_diagnosis(verdict: Verdict, student: dict[str, Any], reference: dict[str, Any], mistakes: Any, *,
+                    key: str, catalog: dict[str, Any], subject_ko: str, subject_en: str, rtol: float,
+                    atol: float) -> Verdict:
+    """`verdict`, or, when the first difference is `key`'s value and it is one of the grader's mistaken loops'
+    values (`mistakes`), a verdict that names that mistake first and then says how the value differs."""
+    if verdict.fraction >= 1 or first_differing_key(student, reference, rtol=rtol, atol=atol) != key:
+        return verdict
+    names = matching_mistakes(student.get(key), mistakes, correct=reference[key], rtol=rtol, atol=atol)
     text = explain(names, catalog, subject_ko=subject_ko, subject_en=subject_en)
-    return f"{text} ({message})" if text else None
+    if not text:
+        return verdict
+    return Verdict.failed(f"{text} ({compare(key, student.get(key), reference[key], rtol=rtol, atol=atol)})")
+
+
+def _evaluate_mistakes(reference: dict[str, Any], kind: str) -> Any:
+    mistakes = reference.get(EVALUATE_MISTAKES)
+    return mistakes.get(kind) if isinstance(mistakes, dict) else None
 
 
 @check("evaluate_accuracy", title="TODO 7 evaluate: top-1 accuracy", probe="evaluate")
@@ -233,14 +217,9 @@ def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Ver
         "evaluate(..., mode='test')": "scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
                                       "of shape (N,) like labels.",
     })
-    differing = first_differing_key(student_part, reference_part, rtol=1e-6, atol=1e-9)
-    if verdict.fraction < 1 and differing == _ACCURACY_KEY:
-        diagnosis = _evaluate_diagnosis(student, reference, key=_ACCURACY_KEY, kind="accuracy",
-                                        catalog=EVALUATE_ACCURACY_MISTAKES, subject_ko="evaluate()가 반환한 정확도",
-                                        subject_en="your accuracy", rtol=1e-6, atol=1e-9)
-        if diagnosis:
-            return Verdict.failed(diagnosis)
-    return verdict
+    return _with_diagnosis(verdict, student_part, reference_part, _evaluate_mistakes(reference, "accuracy"),
+                           key=_ACCURACY_KEY, catalog=EVALUATE_ACCURACY_MISTAKES,
+                           subject_ko="evaluate()가 반환한 정확도", subject_en="your accuracy", rtol=1e-6, atol=1e-9)
 
 
 @check("evaluate_loss", title="TODO 7 evaluate: the loss in 'val' mode", probe="evaluate")
@@ -253,14 +232,9 @@ def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
                    "per batch and divide by the number of samples.",
         "loss from evaluate(..., mode='test')": "In 'test' mode the loss is None.",
     })
-    differing = first_differing_key(student_part, reference_part, rtol=1e-5, atol=1e-6)
-    if verdict.fraction < 1 and differing == _LOSS_KEY:
-        diagnosis = _evaluate_diagnosis(student, reference, key=_LOSS_KEY, kind="loss",
-                                        catalog=EVALUATE_LOSS_MISTAKES, subject_ko="evaluate()가 반환한 loss 값",
-                                        subject_en="your 'val' loss", rtol=1e-5, atol=1e-6)
-        if diagnosis:
-            return Verdict.failed(diagnosis)
-    return verdict
+    return _with_diagnosis(verdict, student_part, reference_part, _evaluate_mistakes(reference, "loss"),
+                           key=_LOSS_KEY, catalog=EVALUATE_LOSS_MISTAKES, subject_ko="evaluate()가 반환한 loss 값",
+                           subject_en="your 'val' loss", rtol=1e-5, atol=1e-6)
 
 
 @check("evaluate_device", title="TODO 7 evaluate: batches moved to `device`")
