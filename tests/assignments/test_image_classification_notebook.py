@@ -223,3 +223,15 @@ def test_every_visible_test_cell_prints_a_pass_line(notebook):
     assert len(cells) >= 10
     silent = [c.source[:60] for c in cells if "공개 테스트 통과 / visible tests passed" not in c.source.splitlines()[-1]]
     assert not silent, silent
+
+
+def test_run_tests_name_todo_9_when_run_did_not_finish(nb):
+    """nbgrader validate with TODO 9 unfinished: the run cell raises NotImplementedError, and the test cell below
+    says TODO 9 (not `NameError: fc_result`)."""
+    for variable in ("fc_result", "conv_result"):
+        (cell,) = [c for c in nb.cells if c.cell_type == "code" and "visible tests: TODO 9" in c.source
+                   and variable in c.source]
+        namespace: dict = {}
+        with pytest.raises(AssertionError, match=r"TODO 9 run: 위 셀의") as info:
+            exec(compile(cell.source, "<test cell>", "exec"), namespace)  # noqa: S102 - our own notebook's cell
+        assert f"{variable} = clf.run(" in str(info.value)
