@@ -21,6 +21,7 @@ from autograder.grade.rescore import rescore
 from autograder.grade.report import CheckResult, GradeReport
 from autograder.intake import IntakeError, IntakeLimits, receive_submission
 from autograder.paths import ASSIGNMENT_MODULES, TRUSTED_FILES, default_cache_dir, default_solutions_dir
+from autograder.probes.common import ANSWER_KEY_RUN
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
 from autograder.run import confine as sandbox_confine
 from autograder.run.values import read_result
@@ -182,7 +183,8 @@ def _reference_outcomes(*, prepared: _Prepared, requests: list[ProbeRequest], li
     if missing:
         outcomes = run_probes(assignment=prepared.assignment, module_dir=prepared.reference_dir,
                               module=ASSIGNMENT_MODULES[prepared.assignment], probes=missing,
-                              limits=limits, work_dir=work_dir / "reference-run", seed=SEED, context=context)
+                              limits=limits, work_dir=work_dir / "reference-run", seed=SEED,
+                              context={**context, ANSWER_KEY_RUN: True})
         for name, outcome in outcomes.items():
             cached[name] = outcome
             if folder is not None and outcome.ok:

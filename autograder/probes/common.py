@@ -8,6 +8,9 @@ from typing import Any, Callable
 from autograder.run.values import ErrorValue
 
 
+ANSWER_KEY_RUN = "answer_key_run"  # in a probe's context only when the answer key is probed
+
+
 class StopProbe(BaseException):
     """Raised by a grader hook to stop student code early (BaseException, so `except Exception` in
     student code does not swallow it)."""

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.feedback.diagnosis import EVALUATE_MISTAKES, TRAIN_MISTAKES
-from autograder.probes.common import StopProbe, attempt, is_error
+from autograder.probes.common import ANSWER_KEY_RUN, StopProbe, attempt, is_error
 from autograder.probes.training_mistakes import evaluate_accuracy_mistakes, evaluate_loss_mistakes, train_mistakes
 
 MODULE = "classifier"
@@ -344,7 +344,9 @@ def _train_optimizer(model: nn.Module) -> torch.optim.Optimizer:
 
 def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     loader = _loader(44, batch_size=8, seed=31)  # 6 batches, the last of 4
-    mistakes = {TRAIN_MISTAKES: train_mistakes(_grader_model, loader, _train_optimizer)}  # before student code runs
+    # what the common mistakes give, for the diagnosis (only the answer key's run is used, so only it computes them)
+    mistakes = ({TRAIN_MISTAKES: train_mistakes(_grader_model, loader, _train_optimizer)}
+                if ctx.get(ANSWER_KEY_RUN) else {})
     model = _grader_model()
     model.eval()  # train() must switch it to training mode
     optimizer = _train_optimizer(model)
@@ -446,8 +448,9 @@ def probe_evaluate(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     model = _grader_model()
     loader = _loader(50, batch_size=16, seed=51, labels_from=model)  # 4 batches, the last of 2
     even = _loader(40, batch_size=10, seed=53, labels_from=model)
-    mistakes = {EVALUATE_MISTAKES: {"accuracy": evaluate_accuracy_mistakes(_grader_model(), loader),
-                                    "loss": evaluate_loss_mistakes(_grader_model(), even)}}
+    mistakes = ({EVALUATE_MISTAKES: {"accuracy": evaluate_accuracy_mistakes(_grader_model(), loader),
+                                     "loss": evaluate_loss_mistakes(_grader_model(), even)}}
+                if ctx.get(ANSWER_KEY_RUN) else {})
     model.train()  # evaluate() must switch it to eval mode
     record: dict[str, Any] = {}
     _forward_recorder(model, record, stop=False)

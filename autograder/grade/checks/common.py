@@ -12,27 +12,24 @@ def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: di
                 **options: Any) -> Verdict:
     """Full points when every value of the reference's result is matched; else the first difference,
     followed by the hint for that value when there is one."""
-    for key, got in student.items():  # what the probe reported instead of a value (the call raised, ...)
-        if key not in reference:
-            if isinstance(got, ErrorValue):
-                verdict = error_verdict(key, got)
-                hint = (hints or {}).get(key)
-                return Verdict.failed(f"{verdict.message}. {hint}") if hint and not got.not_implemented else verdict
-            if isinstance(got, str):
-                return Verdict.failed(f"'{key}': {got}")
-    for key, expected in reference.items():
-        message = compare(key, student.get(key), expected, **options)
-        if message:
-            hint = (hints or {}).get(key)
-            got = student.get(key)
-            if hint and not (isinstance(got, ErrorValue) and got.not_implemented):
-                message = f"{message}. {hint}"
-            return Verdict.failed(message)
-    return Verdict.passed()
+    key = first_differing_key(student, reference, **options)
+    if key is None:
+        return Verdict.passed()
+    got, hint = student.get(key), (hints or {}).get(key)
+    if key not in reference and isinstance(got, str):  # what the probe reported instead of a value
+        return Verdict.failed(f"'{key}': {got}")
+    if key not in reference:  # the call raised
+        message = error_verdict(key, got).message
+    else:
+        message = compare(key, got, reference[key], **options)
+    if hint and not (isinstance(got, ErrorValue) and got.not_implemented):
+        message = f"{message}. {hint}"
+    return Verdict.failed(message)
 
 
 def first_differing_key(student: dict[str, Any], reference: dict[str, Any], **options: Any) -> str | None:
-    """The key whose difference compare_all would report (a reported error first), or None when all match."""
+    """The key whose difference compare_all reports: a value the probe reported instead of a result (an error
+    or a sentence) first, then the first of the reference's values that differs; None when all match."""
     for key, got in student.items():
         if key not in reference and isinstance(got, (ErrorValue, str)):
             return key

@@ -137,7 +137,7 @@ def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
         _RETURNED: "Return the epoch's mean loss per sample as a Python float "
                    "(add loss.item() * batch_size, divide by the number of samples).",
     })
-    mistakes = reference.get(TRAIN_MISTAKES) if isinstance(reference.get(TRAIN_MISTAKES), dict) else {}
+    mistakes = reference.get(TRAIN_MISTAKES) or {}
     verdict = _with_diagnosis(verdict, student, wanted, mistakes.get("parameters"), key=_PARAMETERS,
                               catalog=TRAIN_STEP_MISTAKES, subject_ko="train() 뒤의 가중치",
                               subject_en="your weights after train()", rtol=1e-4, atol=1e-6)
@@ -201,11 +201,6 @@ def _with_diagnosis(verdict: Verdict, student: dict[str, Any], reference: dict[s
     return Verdict.failed(f"{text} ({compare(key, student.get(key), reference[key], rtol=rtol, atol=atol)})")
 
 
-def _evaluate_mistakes(reference: dict[str, Any], kind: str) -> Any:
-    mistakes = reference.get(EVALUATE_MISTAKES)
-    return mistakes.get(kind) if isinstance(mistakes, dict) else None
-
-
 @check("evaluate_accuracy", title="TODO 7 evaluate: top-1 accuracy", probe="evaluate")
 def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     prefixes = ("accuracy", "evaluate(")
@@ -217,7 +212,7 @@ def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Ver
         "evaluate(..., mode='test')": "scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
                                       "of shape (N,) like labels.",
     })
-    return _with_diagnosis(verdict, student_part, reference_part, _evaluate_mistakes(reference, "accuracy"),
+    return _with_diagnosis(verdict, student_part, reference_part, (reference.get(EVALUATE_MISTAKES) or {}).get("accuracy"),
                            key=_ACCURACY_KEY, catalog=EVALUATE_ACCURACY_MISTAKES,
                            subject_ko="evaluate()가 반환한 정확도", subject_en="your accuracy", rtol=1e-6, atol=1e-9)
 
@@ -232,7 +227,7 @@ def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
                    "per batch and divide by the number of samples.",
         "loss from evaluate(..., mode='test')": "In 'test' mode the loss is None.",
     })
-    return _with_diagnosis(verdict, student_part, reference_part, _evaluate_mistakes(reference, "loss"),
+    return _with_diagnosis(verdict, student_part, reference_part, (reference.get(EVALUATE_MISTAKES) or {}).get("loss"),
                            key=_LOSS_KEY, catalog=EVALUATE_LOSS_MISTAKES, subject_ko="evaluate()가 반환한 loss 값",
                            subject_en="your 'val' loss", rtol=1e-5, atol=1e-6)
 
