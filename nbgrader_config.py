@@ -21,6 +21,8 @@ try:
     from autograder.assign import CODE_STUB, TEXT_STUB
     from autograder.nbgrader_support import (
         CELL_TIMEOUT,
+        COURSE_TIME_ZONE,
+        CourseTimeZoneCsvExport,
         STDERR_PATTERN,
         STUDENT_MODULES,
         ReleaseModules,
@@ -76,6 +78,11 @@ try:
     c.TolerantExecute.timeout_func = cell_timeout
     c.TolerantExecute.timeout = CELL_TIMEOUT
     c.TolerantExecute.interrupt_on_timeout = True
+
+    # --- times: the course's time zone (due dates are given in it; nbgrader's own export says UTC) -----
+    c.Exchange.timezone = COURSE_TIME_ZONE
+    c.NbGraderAPI.timezone = COURSE_TIME_ZONE
+    c.ExportApp.plugin_class = CourseTimeZoneCsvExport
 
     # --- generate_feedback: no hidden-test code in the students' HTML --------------------------------
     # (nbgrader 0.9 shows the grade cells as autograded, hidden tests included: jupyter/nbgrader#917.)

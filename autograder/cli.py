@@ -58,6 +58,8 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
               help="Grade only this assignment (default: every assignment found).")
 @click.option("--results", "results_path", type=click.Path(path_type=Path), default=None,
               help="Write Gradescope's results.json here.")
+@click.option("--html", "html_path", type=click.Path(path_type=Path), default=None,
+              help="Write the report as one HTML page here, with pictures of the accuracy checks.")
 @click.option("--data-dir", default=None, help="Folder holding CIFAR-10 (default: $CIFAR10_ROOT, then the cache).")
 @click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None,
               help="The answer key (default: the repository's solutions/).")
@@ -86,16 +88,18 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
               help="Do not confine student code even as root (debugging); the report notes the weaker isolation.")
 @click.option("--hide", "hidden", multiple=True, metavar="PATH", type=click.Path(path_type=Path),
               help="Another path confined student code must not see (repeatable); see docs/isolation.md.")
-def grade(submission: Path, assignment: str | None, results_path: Path | None, data_dir: str | None,
+@click.option("--quiet", is_flag=True, help="No progress on stderr while grading (the report is printed all the same).")
+def grade(submission: Path, assignment: str | None, results_path: Path | None, html_path: Path | None, data_dir: str | None,
           solutions_dir: Path | None, skip: tuple[str, ...], no_cache: bool, check_seconds: float, train_seconds: float,
           total_seconds: float, memory_mib: int, processes: int, output_bytes: int, threads: int,
-          import_seconds: float, disk_mib: int, no_confine: bool, hidden: tuple[Path, ...]) -> None:
+          import_seconds: float, disk_mib: int, no_confine: bool, hidden: tuple[Path, ...], quiet: bool) -> None:
     """Grade SUBMISSION (a folder with release/'s layout, or one assignment's folder).
 
     Student code runs in child processes under the limits below. When the grader runs as root it also
     runs confined: as an unprivileged user, without network, unable to see the answer key, the tests or
     the data sets (docs/isolation.md).
     """
+    from autograder.feedback.terminal import TerminalProgress
     from autograder.grade import grade_or_report
 
     limits = Limits(check_seconds=check_seconds, train_seconds=train_seconds, total_seconds=total_seconds,
@@ -103,11 +107,17 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, d
                     import_seconds=import_seconds, disk_mib=disk_mib)
     report = grade_or_report(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
                              data_dir=data_dir, limits=limits, use_cache=not no_cache,
-                             skip=skip, confine=False if no_confine else None, hidden=hidden)
+                             skip=skip, confine=False if no_confine else None, hidden=hidden,
+                             progress=None if quiet else TerminalProgress(sys.stderr))
     click.echo(report.to_text())
     if results_path is not None:
         report.write_results(results_path)
         click.echo(f"results written to {results_path}")
+    if html_path is not None:
+        from autograder.feedback.html import write_html
+
+        write_html(report, html_path)
+        click.echo(f"HTML report written to {html_path}")
     sys.exit(report.exit_code)
 
 
@@ -150,9 +160,6 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
         sys.exit(1)
 
 
-if __name__ == "__main__":
-    main()
-
 
 @main.command("gradescope")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
@@ -183,3 +190,7 @@ def gradescope_command(out: Path, assignments: tuple[str, ...], solutions_dir: P
             click.echo(f"autograder gradescope: {exc}", err=True)
             sys.exit(2)
         click.echo(f"{path}  ({path.stat().st_size // 1024} KiB, sha256 {bundle_digest(path)[:16]})")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,9 +24,13 @@ nbgrader's traps and what the course does about them (docs/instructors.md explai
 * one timeout for every cell: `cell_timeout` gives the grade cells whose hidden tests call the autograder
   (they run no student code themselves; they wait for the sandbox, itself time-limited)
   `GRADE_CELL_TIMEOUT` and every other cell, the visible test cells included, `CELL_TIMEOUT`.
+* `nbgrader export` writes due dates and submission times as the gradebook stores them, in UTC without
+  saying so: `CourseTimeZoneCsvExport` writes them in the course's time zone (`COURSE_TIME_ZONE`), with
+  the offset (`2025-04-07 23:59:00+09:00`).
 """
 from __future__ import annotations
 
+import csv
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -35,7 +39,9 @@ import os
 
 import nbformat
 from nbformat import NotebookNode
+from nbgrader.plugins import CsvExportPlugin
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Unicode
 from nbgrader.utils import is_grade
 
 from autograder.assign import BuildError, build_assignment, build_file
@@ -209,3 +215,44 @@ def _outputs(verdict: str, text: str, *, score: float) -> list[NotebookNode]:
     if verdict == "partial":
         outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None))
     return outputs
+
+
+COURSE_TIME_ZONE = "Asia/Seoul"  # the course's time zone: due dates are given and exported in it
+
+
+def in_time_zone(stored: str, zone: str) -> str:
+    """A gradebook time as nbgrader's CSV export writes it (UTC, no offset: '2025-04-07 14:59:00') in `zone`,
+    with its offset ('2025-04-07 23:59:00+09:00'); '' stays ''."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    if not stored.strip():
+        return stored
+    moment = datetime.fromisoformat(stored)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(zone)).isoformat(sep=" ")
+
+
+class CourseTimeZoneCsvExport(CsvExportPlugin):
+    """nbgrader's CSV export, with `duedate` and `timestamp` in the course's time zone instead of bare UTC."""
+
+    timezone = Unicode(COURSE_TIME_ZONE, help="IANA time zone of the exported times").tag(config=True)
+
+    def export(self, gradebook: Any) -> None:
+        super().export(gradebook)
+        destination = Path(self.to or "grades.csv")
+        with open(destination, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+            fields = list(rows[0].keys()) if rows else None
+        if not fields:
+            return
+        for row in rows:
+            for column in ("duedate", "timestamp"):
+                row[column] = in_time_zone(row[column], self.timezone)
+        temporary = destination.with_name(destination.name + ".tmp")
+        with open(temporary, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        temporary.replace(destination)

@@ -84,7 +84,8 @@ def grader_digest(*, solutions_dir: Path, options: dict[str, Any]) -> str:
 def grade_student(task: dict[str, Any]) -> dict[str, Any]:
     """Grade one student's submission (`task`: student, path, digest, grader, options). Returns plain data:
     the graded.json `record`, the `report` text and the `results` (Gradescope's results.json); the caller
-    writes them (so a worker on another machine needs no access to the output folder)."""
+    writes them (so a worker on another machine needs no access to the output folder), and the `html` report."""
+    from autograder.feedback.html import render_html
     from autograder.grade import grade_or_report
 
     options = dict(task["options"])
@@ -104,15 +105,18 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mib": {"grader": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                          "student": max((r.peak_rss_mib for r in report.results), default=0.0)},
     }
-    return {"record": record, "report": report.to_text() + "\n", "results": report.to_gradescope()}
+    return {"record": record, "report": report.to_text() + "\n", "results": report.to_gradescope(),
+            "html": render_html(report)}
 
 
 def store(folder: Path, outcome: dict[str, Any]) -> dict[str, Any]:
-    """Write one student's `grade_student` outcome into `folder` (report.txt, results.json, then
+    """Write one student's `grade_student` outcome into `folder` (report.txt, results.json, report.html, then
     graded.json last, so that a folder with graded.json is complete). Returns the record."""
     folder.mkdir(parents=True, exist_ok=True)
     _write_atomic(folder / "report.txt", outcome["report"])
     _write_atomic(folder / "results.json", json.dumps(outcome["results"], indent=2, ensure_ascii=False) + "\n")
+    if "html" in outcome:  # (not in the outcome of a grading process that died)
+        _write_atomic(folder / "report.html", outcome["html"])
     _write_atomic(folder / GRADED_FILE, json.dumps(outcome["record"], ensure_ascii=False, indent=1) + "\n")
     return outcome["record"]
 

@@ -15,14 +15,17 @@ from typing import Any, Collection
 import numpy as np
 
 from autograder.feedback.inert import escape_controls, inert, inert_line
+from autograder.feedback.pictures import attach_test_images
 from autograder.grade.checks.common import error_verdict
 from autograder.grade.registry import Check, Verdict, checks_for
 from autograder.grade.rescore import rescore
+from autograder.grade.progress import GradingEvent, ProgressListener
 from autograder.grade.report import CheckResult, GradeReport
 from autograder.intake import IntakeError, IntakeLimits, receive_submission
 from autograder.paths import ASSIGNMENT_MODULES, TRUSTED_FILES, default_cache_dir, default_solutions_dir
 from autograder.probes.common import ANSWER_KEY_RUN
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
+from autograder.run.sandbox import ProbeEvent
 from autograder.run import confine as sandbox_confine
 from autograder.run.values import read_result
 
@@ -164,8 +167,26 @@ def _requests(checks: list[Check], limits: Limits) -> list[ProbeRequest]:
     return list(requests.values())
 
 
+def _listener(progress: ProgressListener | None, *, who: str, prepared: _Prepared) -> Any:
+    """run_probes' `on_event` that tells `progress` (None: nothing to tell) in the checks' terms."""
+    if progress is None:
+        return None
+    titles: dict[str, tuple[str, ...]] = {}
+    for item in prepared.checks:
+        titles[item.probe] = titles.get(item.probe, ()) + (item.title,)
+
+    def on_event(event: ProbeEvent) -> None:
+        outcome = event.outcome
+        progress(GradingEvent(event.kind, who, prepared.assignment, event.probe, titles.get(event.probe, ()),
+                              done=event.done, total=event.total, status=outcome.status if outcome else "",
+                              seconds=outcome.seconds if outcome else 0.0))
+
+    return on_event
+
+
 def _reference_outcomes(*, prepared: _Prepared, requests: list[ProbeRequest], limits: Limits, work_dir: Path,
-                        cache_dir: Path | None, context: dict[str, Any], data_fingerprint: str) -> dict[str, ProbeOutcome]:
+                        cache_dir: Path | None, context: dict[str, Any], data_fingerprint: str,
+                        progress: ProgressListener | None = None) -> dict[str, ProbeOutcome]:
     cached: dict[str, ProbeOutcome] = {}
     folder = None
     if cache_dir is not None:
@@ -184,7 +205,8 @@ def _reference_outcomes(*, prepared: _Prepared, requests: list[ProbeRequest], li
         outcomes = run_probes(assignment=prepared.assignment, module_dir=prepared.reference_dir,
                               module=ASSIGNMENT_MODULES[prepared.assignment], probes=missing,
                               limits=limits, work_dir=work_dir / "reference-run", seed=SEED,
-                              context={**context, ANSWER_KEY_RUN: True})
+                              context={**context, ANSWER_KEY_RUN: True},
+                              on_event=_listener(progress, who="answer key", prepared=prepared))
         for name, outcome in outcomes.items():
             cached[name] = outcome
             if folder is not None and outcome.ok:
@@ -356,10 +378,11 @@ def _safe_message(message: str) -> str:
 
 def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutcome | None,
                  labels: np.ndarray | None) -> CheckResult:
-    def result(status: str, score: float, message: str, data: dict[str, Any] | None = None) -> CheckResult:
+    def result(status: str, score: float, message: str, data: dict[str, Any] | None = None,
+               pictures: dict[str, Any] | None = None) -> CheckResult:
         return CheckResult(item.assignment, item.name, item.title, item.points, round(score, 4), status,
                            _safe_message(message), student.seconds if student else 0.0, data=data or {},
-                           peak_rss_mib=student.peak_rss_mib if student else 0.0)
+                           peak_rss_mib=student.peak_rss_mib if student else 0.0, pictures=pictures or {})
 
     def grade(value: Any) -> Verdict:
         return item.grade(value, reference.value, labels) if item.needs_data else item.grade(value, reference.value)
@@ -394,7 +417,7 @@ def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutc
                                      "(numbers, arrays or tensors of numbers, of the shapes it names)")
     fraction = min(max(verdict.fraction, 0.0), 1.0)
     status = verdict.status or ("passed" if fraction >= 1.0 else ("partial" if fraction > 0 else "failed"))
-    return result(status, item.points * fraction, verdict.message, verdict.data)
+    return result(status, item.points * fraction, verdict.message, verdict.data, verdict.pictures)
 
 
 def _grader_failure(item: Check, exc: BaseException) -> CheckResult:
@@ -419,6 +442,7 @@ def grade_submission(
     confine: bool | None = None,
     hidden: Collection[str | os.PathLike[str]] = (),
     intake_limits: IntakeLimits = IntakeLimits(),
+    progress: ProgressListener | None = None,
 ) -> GradeReport:
     """Grade `submission` (release/'s layout, one assignment's folder, an archive or a single file)
     against the answer key.
@@ -430,6 +454,7 @@ def grade_submission(
     whenever possible. When it is not possible, the report's notes say that isolation was weaker and
     why. `hidden` adds paths that the confined code must not see. The student's time (`total_seconds`)
     counts only while student code runs, after the grader's own reference work and data preparation.
+    `progress` is told each step as it happens (`GradingEvent`); it never changes a result.
     Raises GradingError when the submission cannot be graded at all (exit codes 2 and 3).
     """
     started = time.monotonic()
@@ -467,7 +492,8 @@ def grade_submission(
                 remaining -= _grade_assignment(
                     name, folder, checks=checks, solutions_dir=solutions_dir, data_dir=data_dir, limits=limits,
                     scratch=scratch, cache=cache, secret=secret, confine_mode=confine, report=report,
-                    confine_state=confine_state, remaining=remaining, memory_modes=memory_modes)
+                    confine_state=confine_state, remaining=remaining, memory_modes=memory_modes,
+                    progress=progress)
             except GradingError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the grader's own failure costs this assignment's checks only
@@ -490,7 +516,7 @@ def _memory_note(modes: set[str]) -> str:
 def _grade_assignment(name: str, folder: Path, *, checks: list[Check], solutions_dir: Path, data_dir: str | None,
                       limits: Limits, scratch: Path, cache: Path | None, secret: list[Path],
                       confine_mode: bool | None, report: GradeReport, confine_state: dict[str, Any],
-                      remaining: float, memory_modes: set[str]) -> float:
+                      remaining: float, memory_modes: set[str], progress: ProgressListener | None = None) -> float:
     """Grade one assignment into `report`; return the wall time its student code used."""
     prepared = _prepare(name, folder, solutions_dir=solutions_dir, scratch=scratch, checks=checks)
     requests = _requests(prepared.checks, limits)
@@ -501,7 +527,8 @@ def _grade_assignment(name: str, folder: Path, *, checks: list[Check], solutions
         context = {"data_dir": str(scratch / "data")}
         student_context = {"data_dir": str(scratch / "student-data"), "return_weights": True}
     reference = _reference_outcomes(prepared=prepared, requests=requests, limits=limits, work_dir=scratch / name,
-                                    cache_dir=cache, context=context, data_fingerprint=fingerprint)
+                                    cache_dir=cache, context=context, data_fingerprint=fingerprint,
+                                    progress=progress)
     confinement = _confinement(confine_mode=confine_mode, prepared=prepared, limits=limits, secret=secret,
                                readable=[scratch / "student-data"] if context else [], scratch=scratch,
                                report=report, state=confine_state)
@@ -516,14 +543,17 @@ def _grade_assignment(name: str, folder: Path, *, checks: list[Check], solutions
                          probes=requests, limits=limits, work_dir=scratch / name / "student-run",
                          seed=SEED, context=student_context or context,
                          deadline=student_started + max(remaining, 0.0),
-                         confinement=confinement, memory_modes=memory_modes, run_as=run_as)
+                         confinement=confinement, memory_modes=memory_modes, run_as=run_as,
+                         on_event=_listener(progress, who="student", prepared=prepared))
     used = time.monotonic() - student_started
     if context:
         rescore(outcomes=student, permutation=permutation, reference_dir=prepared.reference_dir,
                 module=ASSIGNMENT_MODULES[name], data_dir=scratch / "data", work_dir=scratch / name / "rescore",
                 limits=limits, seed=SEED)
-    for item in prepared.checks:
-        report.results.append(_grade_check(item, student.get(item.probe), reference.get(item.probe), labels))
+    results = [_grade_check(item, student.get(item.probe), reference.get(item.probe), labels) for item in prepared.checks]
+    if context:
+        results = attach_test_images(results, test_images_path=scratch / "data" / "test_images.npy")
+    report.results.extend(results)
     return used
 
 

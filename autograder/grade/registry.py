@@ -20,12 +20,15 @@ class Verdict:
     """How a check went: the fraction of its points earned (0..1) and a message for the student.
 
     status: '' (from the fraction: passed/partial/failed) or 'review' (held for the instructor's review).
-    data: figures behind the message (e.g. the accuracy reached), kept in the report and results.json."""
+    data: figures behind the message (e.g. the accuracy reached), kept in the report and results.json.
+    pictures: what the HTML report draws (loss curves, a confusion matrix, misclassified images); see
+    `autograder.feedback.pictures`."""
 
     fraction: float
     message: str = ""
     status: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    pictures: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def passed(cls, message: str = "") -> "Verdict":

@@ -27,6 +27,7 @@ class CheckResult:
     seconds: float = 0.0
     data: dict[str, Any] = field(default_factory=dict)
     peak_rss_mib: float = 0.0  # the student's child process's peak RSS when the check ended (0: not measured)
+    pictures: dict[str, Any] = field(default_factory=dict)  # what the HTML report draws (autograder.feedback.pictures)
 
 
 @dataclass

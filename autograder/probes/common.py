@@ -9,6 +9,7 @@ from autograder.run.values import ErrorValue
 
 
 ANSWER_KEY_RUN = "answer_key_run"  # in a probe's context only when the answer key is probed
+PROGRESS = "progress"  # in every probe's context (child only): progress(done, total) tells the parent how far
 
 
 class StopProbe(BaseException):

@@ -20,7 +20,8 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.feedback.diagnosis import EVALUATE_MISTAKES, TRAIN_MISTAKES
-from autograder.probes.common import ANSWER_KEY_RUN, StopProbe, attempt, is_error
+from autograder.feedback.pictures import LOSS_CURVE, LOSS_CURVE_BATCHES
+from autograder.probes.common import ANSWER_KEY_RUN, PROGRESS, StopProbe, attempt, is_error
 from autograder.probes.training_mistakes import evaluate_accuracy_mistakes, evaluate_loss_mistakes, train_mistakes
 
 MODULE = "classifier"
@@ -702,14 +703,14 @@ def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module]
     optimizer = torch.optim.SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"], fused=True)
     # The grader's own loop (the notes' steps 1-6, as the reference's train()): train() is graded exactly by
     # its own checks, so a mistake there costs only those and never these.
-    trained = attempt(_grader_train_epoch, model, train_images, train_labels, optimizer)
+    trained = attempt(_grader_train_epoch, model, train_images, train_labels, optimizer, progress=ctx.get(PROGRESS))
     del train_images, train_labels  # 150 MB that the predictions do not need
     if is_error(trained):
         return {"training (your model's forward or backward)": trained}
     predictions = attempt(_predictions, model, _test_images(ctx))
     if is_error(predictions):
         return {"predictions": predictions}
-    result: dict[str, Any] = {"predictions": predictions}
+    result: dict[str, Any] = {"predictions": predictions, LOSS_CURVE: trained}
     if ctx.get("return_weights"):
         # The trained weights, scored again by the grader's own model code in a process without student code.
         result["trained weights"] = [p.detach().to(torch.float32).clone() for p in model.parameters()]
@@ -717,13 +718,24 @@ def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module]
 
 
 def _grader_train_epoch(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
-                        optimizer: torch.optim.Optimizer) -> None:
+                        optimizer: torch.optim.Optimizer, *,
+                        progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
+    """One epoch of the notes' steps 1-6; returns the training loss curve: the mean batch loss over each
+    run of LOSS_CURVE_BATCHES batches (the reports draw it beside the reference's). `progress(done, total)`
+    is told every LOSS_CURVE_BATCHES batches."""
     model.train()
-    for batch in shuffled_batches(len(images), batch_size=BATCH_SIZE, seed=0):  # (64,) sample indices
+    losses = []
+    batches = shuffled_batches(len(images), batch_size=BATCH_SIZE, seed=0)
+    for number, batch in enumerate(batches, start=1):  # batch: (64,) sample indices
+        if progress is not None and (number % LOSS_CURVE_BATCHES == 0 or number == len(batches)):
+            progress(number, len(batches))
         optimizer.zero_grad()  # set to None: backward's new gradient is kept, not added to zeros
         loss = F.cross_entropy(model(normalize(images[batch])), labels[batch])  # (64, 3, 32, 32) in [-1, 1]
         loss.backward()
         optimizer.step()
+        losses.append(loss.detach())
+    curve = torch.stack(losses).float()  # (766,)
+    return torch.stack([part.mean() for part in curve.split(LOSS_CURVE_BATCHES)])  # (39,)
 
 
 def _load_by_shape(model: nn.Module, weights: list[np.ndarray]) -> str | None:

@@ -4,7 +4,8 @@ The parent passes the spec (module folder, module name, probe names, seed, threa
 so the child needs no path into the grader's scratch folder. For each probe the child writes on the
 status pipe `start NAME`, runs the probe under a fresh seed and a reset global state, then writes
 `done NAME JSONLEN NPZLEN OUTPUT` followed by the encoded result (JSON, then an .npz archive); OUTPUT
-is the size of its stdout+stderr log so far. Nothing is
+is the size of its stdout+stderr log so far. A training probe also writes `progress DONE TOTAL` (batches),
+which the parent only shows. Nothing is
 written to files. Everything here runs with the student's privileges and is not trusted by the parent:
 the parent only reads plain data back, for the probe it is waiting for, and compares it.
 """
@@ -82,6 +83,13 @@ class _Channel:
         # ends here, and costs nothing but itself.
         self._write(f"\nstart {name}\n".encode())
 
+    def progress(self, done: int, total: int) -> None:
+        """How far the current probe's training is (the parent shows it; it changes nothing)."""
+        try:
+            self._write(f"\nprogress {int(done)} {int(total)}\n".encode())
+        except Exception:  # noqa: BLE001 - a pipe the student's code closed: progress is not worth a failure
+            pass
+
     def done(self, name: str, text: bytes, payload: bytes) -> None:
         """The result, with the size of the output so far (so the parent knows which check passed the limit)."""
         for stream in (sys.stdout, sys.stderr):
@@ -116,6 +124,7 @@ def main() -> int:
     # Trusted imports happen before the student's folder is put on sys.path, so nothing there can shadow
     # them; the probe functions and the reset functions are looked up now, before the student's import.
     from autograder.probes import get_probe
+    from autograder.probes.common import PROGRESS
     from autograder.run.values import ErrorValue, encode_result
 
     probes = {name: get_probe(spec["assignment"], name) for name in spec["probes"]}
@@ -177,7 +186,8 @@ def main() -> int:
         else:
             reset_global_state()
             try:
-                result = _explain_exits(probe(module, spec.get("context", {})), ErrorValue)
+                context = {**spec.get("context", {}), PROGRESS: channel.progress}
+                result = _explain_exits(probe(module, context), ErrorValue)
             except BaseException as exc:  # noqa: BLE001 - student code may raise anything, SystemExit too
                 if isinstance(exc, KeyboardInterrupt):
                     raise

@@ -20,7 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from autograder.run import cgroup, confine
 from autograder.run.limits import Limits
@@ -158,7 +158,7 @@ class _Channel:
                 if len(parts) == 4 and all(part.isdigit() for part in parts[1:]) \
                         and max(int(parts[1]), int(parts[2])) <= self.max_bytes:
                     self._expect = (parts[0], int(parts[1]), int(parts[2]), int(parts[3]))
-            elif word in ("start", "confined", "sandbox-error"):
+            elif word in ("start", "progress", "confined", "sandbox-error"):
                 self.messages.append(_Message(word, rest))
             # Any other line was not written by our code; it is dropped.
 
@@ -524,6 +524,19 @@ def _exit_detail(returncode: int | None) -> tuple[str, str]:
                      "do not call sys.exit() or os._exit() in your code"
 
 
+@dataclass(frozen=True)
+class ProbeEvent:
+    """Progress of `run_probes`, for a listener that shows it: a probe started ('start'), reported how far
+    its training is ('progress': `done` of `total` batches; from the child, so for display only) or ended
+    ('done', with its `outcome`)."""
+
+    kind: str
+    probe: str
+    done: int = 0
+    total: int = 0
+    outcome: ProbeOutcome | None = None
+
+
 def run_probes(
     *,
     assignment: str,
@@ -539,6 +552,7 @@ def run_probes(
     confinement: confine.Confinement | None = None,
     memory_modes: set[str] | None = None,
     run_as: tuple[int, int] | None = None,
+    on_event: Callable[[ProbeEvent], None] | None = None,
 ) -> dict[str, ProbeOutcome]:
     """Run `probes` on the module `module` found in `module_dir`, each in turn, in child processes.
 
@@ -552,6 +566,7 @@ def run_probes(
     'overloaded': the machine was too busy, not the student's fault. `memory_modes` collects how memory
     was counted ('cgroup v2', 'cgroup v1' or 'polling'). `run_as` (uid, gid), without `confinement`: the
     child still runs as that unprivileged user, in a private copy of the module's folder (no namespaces).
+    `on_event` is told each probe's start, training progress and outcome as they happen (`ProbeEvent`).
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     base_spec = {
@@ -568,6 +583,20 @@ def run_probes(
     outcomes: dict[str, ProbeOutcome] = {}
     pending = list(probes)
     attempt = 0
+    reported: set[str] = set()  # probes whose 'done' event was sent
+
+    def tell(event: ProbeEvent) -> None:
+        if event.kind == "done":
+            if event.probe in reported:
+                return
+            reported.add(event.probe)
+        if on_event is not None:
+            on_event(event)
+
+    def tell_decided() -> None:  # the outcomes a failure or the total time limit decided, in the requests' order
+        for request in probes:
+            if request.name in outcomes:
+                tell(ProbeEvent("done", request.name, outcome=outcomes[request.name]))
     while pending:
         if deadline is not None and time.monotonic() >= deadline:
             for request in pending:
@@ -580,7 +609,9 @@ def run_probes(
                              confinement=confinement, run_as=run_as)
         if memory_modes is not None:
             memory_modes.add(child.group.mode if child.group is not None else "polling")
-        pending = _supervise(child, pending, outcomes, limits=limits, deadline=deadline)
+        pending = _supervise(child, pending, outcomes, limits=limits, deadline=deadline, on_event=tell)
+        tell_decided()
+    tell_decided()
     return outcomes
 
 
@@ -597,6 +628,7 @@ class _Watch:
     cpu_start: float = 0.0
     wait_start: float = 0.0
     any_started: bool = False
+    on_event: Callable[[ProbeEvent], None] | None = None
 
     def begin(self, child: _Child, *, cpu_limit: float, wall_cap: float) -> None:
         """Start timing a phase: its CPU time and wall time count from now."""
@@ -623,6 +655,11 @@ class _Watch:
                 self.current = self.pending[0]
                 self.any_started = True
                 self.begin(child, cpu_limit=self.current.timeout, wall_cap=limits.wall_cap(self.current.timeout))
+                self.tell(ProbeEvent("start", self.current.name))
+            elif message.kind == "progress" and self.current is not None:
+                done, _, total = message.name.partition(" ")
+                if done.isdigit() and total.isdigit():  # anyone in the child can write this: display only
+                    self.tell(ProbeEvent("progress", self.current.name, done=int(done), total=int(total)))
             elif message.kind == "done" and self.current is not None and message.name == self.current.name:
                 child.output.read()  # everything it printed before it reported
                 if child.output.total > limits.output_bytes:
@@ -630,6 +667,7 @@ class _Watch:
                 outcome = _read_outcome(child, self.current, message, time.monotonic() - self.started)
                 outcome.peak_rss_mib = _peak_rss_mib(child.pids())
                 self.outcomes[self.current.name] = outcome
+                self.tell(ProbeEvent("done", self.current.name, outcome=outcome))
                 self.pending.pop(0)
                 self.current = None
                 self.begin(child, cpu_limit=BETWEEN_PROBES_SECONDS, wall_cap=BETWEEN_PROBES_SECONDS)
@@ -639,6 +677,10 @@ class _Watch:
                     pass
             # Anything else was not written by our child code at this point; it is ignored.
         return None
+
+    def tell(self, event: ProbeEvent) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
 
     def over_time(self, child: _Child, limits: Limits, now: float) -> tuple[str, str] | None:
         """A failure when the phase used up its CPU time or its wall-time cap."""
@@ -670,9 +712,10 @@ def _stopped_by_the_clock(child: _Child, watch: _Watch, now: float, student_deta
 
 
 def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, ProbeOutcome], *,
-               limits: Limits, deadline: float | None) -> list[ProbeRequest]:
+               limits: Limits, deadline: float | None,
+               on_event: Callable[[ProbeEvent], None] | None = None) -> list[ProbeRequest]:
     """Watch one child until it finishes or fails; return the probes still to run."""
-    watch = _Watch(pending=pending, outcomes=outcomes)
+    watch = _Watch(pending=pending, outcomes=outcomes, on_event=on_event)
     watch.begin(child, cpu_limit=limits.import_seconds, wall_cap=limits.wall_cap(limits.import_seconds))
     next_resource_check = 0.0
     failure: tuple[str, str] | None = None

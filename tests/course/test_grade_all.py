@@ -41,6 +41,7 @@ def test_a_class_graded_in_parallel_matches_grading_alone_and_resumes(classroom:
     assert_scores_as_alone(out, STUDENTS)  # the link was not graded; one row each (one assignment each)
     for student in STUDENTS:
         assert (out / "students" / student / "report.txt").read_text(encoding="utf-8").strip()
+        assert "채점 결과" in (out / "students" / student / "report.html").read_text(encoding="utf-8")
 
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     arithmetic = next(c for c in data["checks"] if c["check"] == "arithmetic")

@@ -100,3 +100,23 @@ def golden_differences(result: dict[str, Any], golden: dict[str, Any]) -> list[s
             if not math.isclose(got_figures[figure], value, abs_tol=FIGURE_TOLERANCE):
                 problems.append(f"{name} {figure}: got {got_figures[figure]}, golden {value} (± {FIGURE_TOLERANCE})")
     return problems
+
+
+def picture_problems(report: Any) -> list[str]:
+    """What is missing from the pictures of each accuracy check the grader scored (one with figures): both
+    loss curves of the one-epoch run, a confusion matrix over the whole test set, and the pixels of one
+    misclassified image per true class."""
+    problems = []
+    for row in report.results:
+        if row.name not in ACCURACY_CHECKS or "accuracy" not in row.data:
+            continue
+        pictures = row.pictures
+        for curve in ("loss_curve", "reference_loss_curve"):
+            if len(pictures.get(curve, [])) < 30:
+                problems.append(f"{row.name}: {curve} has {len(pictures.get(curve, []))} points")
+        if sum(map(sum, pictures.get("confusion", []))) != 10_000:
+            problems.append(f"{row.name}: the confusion matrix does not count the 10,000 test images")
+        examples = pictures.get("misclassified", [])
+        if not examples or not all(isinstance(e.get("image"), str) for e in examples):
+            problems.append(f"{row.name}: misclassified images missing ({len(examples)})")
+    return problems

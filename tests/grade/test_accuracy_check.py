@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograder.feedback.pictures import LOSS_CURVE
 from autograder.grade.checks.image_classification import fc_accuracy
 from autograder.grade.rescore import GRADER_PREDICTIONS, secret_permutation, unpermute
 from autograder.run.values import TensorValue
@@ -53,3 +54,16 @@ def test_a_secret_order_is_new_each_time_and_undone_exactly() -> None:
     assert not np.array_equal(first, second)
     shown = LABELS[first]  # what the student's code sees, in that order
     assert np.array_equal(unpermute(shown, first), LABELS)
+
+
+def test_the_pictures_come_from_the_graders_predictions_and_loop() -> None:
+    """The confusion matrix and the misclassified images are the grader's predictions of the trained
+    weights (not what the student's forward said); the curves are the grader's loop's, checked as data."""
+    student = {"predictions": _predictions(1.0, seed=1), GRADER_PREDICTIONS: _predictions(0.48, seed=1),
+               LOSS_CURVE: TensorValue(np.linspace(2.3, 1.5, 39), "tensor", "torch.float32", "cpu")}
+    reference = {"predictions": _predictions(0.49, seed=2), LOSS_CURVE: "not a curve"}
+    pictures = fc_accuracy.grade(student, reference, LABELS).pictures
+    confusion = np.array(pictures["confusion"])
+    assert confusion.sum() == len(LABELS) and np.trace(confusion) == round(0.48 * len(LABELS))
+    assert len(pictures["loss_curve"]) == 39 and pictures["reference_loss_curve"] == []
+    assert len(pictures["misclassified"]) == 10

@@ -36,10 +36,14 @@ def test_missing_data_exits_3_and_names_the_ways_to_provide_it(tmp_path: Path, r
 
 def test_grades_one_assignment_folder_and_writes_gradescope_results(tmp_path: Path, repo_root: Path) -> None:
     results = tmp_path / "out" / "results.json"
+    page = tmp_path / "out" / "report.html"
     result = CliRunner().invoke(main, ["grade", str(repo_root / "solutions" / "pytorch_tensor"),
-                                       "--results", str(results)])
+                                       "--results", str(results), "--html", str(page)])
     assert result.exit_code == 0, result.output
-    assert "[PASS] TODO 1 make_zeros_and_ones" in result.output
+    assert "[PASS] TODO 1 make_zeros_and_ones" in result.stdout
+    # progress while grading, on stderr only: each check's probe as it ends
+    assert "  TODO 17 gradient_descent — 실행함 / ran (" in result.stderr and "실행함" not in result.stdout
+    assert "TODO 17 gradient_descent" in page.read_text(encoding="utf-8")
     data = json.loads(results.read_text(encoding="utf-8"))
     assert data["score"] == data["max_score"] == 30
     assert isinstance(data["execution_time"], float)

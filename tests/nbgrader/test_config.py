@@ -5,6 +5,7 @@ run on notebooks without a kernel. The real commands run in test_nbgrader_workfl
 """
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from autograder.nbgrader_support import (
     CELL_TIMEOUT,
     GRADE_CELL_TIMEOUT,
     STUDENT_MODULES,
+    CourseTimeZoneCsvExport,
     ReleaseModules,
     cell_timeout,
 )
@@ -169,3 +171,30 @@ def test_nbgrader_working_folders_are_ignored_by_git() -> None:
     tracked = subprocess.run(["git", "ls-files", "submitted", "autograded", "feedback", "gradebook.db"],
                              cwd=REPO, capture_output=True, text=True)
     assert tracked.returncode != 0 or tracked.stdout == ""
+
+
+def test_exported_due_dates_and_submission_times_are_in_the_courses_time_zone(config: Config, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A due date given as 23:59 Seoul time is exported as 23:59+09:00, not as the gradebook's bare UTC 14:59."""
+    from datetime import datetime
+
+    # a new gradebook runs nbgrader's `alembic` migrations: from this environment's bin folder
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import parse_utc
+
+    assert config.ExportApp.plugin_class is CourseTimeZoneCsvExport
+    assert config.Exchange.timezone == config.NbGraderAPI.timezone == "Asia/Seoul"
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        gradebook.add_assignment("pytorch_tensor", duedate=parse_utc("2025-04-07 23:59:00 Asia/Seoul"))
+        gradebook.add_student("kim", first_name="민준", last_name="김")
+        gradebook.add_student("lee")
+        gradebook.add_submission("pytorch_tensor", "kim", timestamp=datetime(2025, 4, 7, 15, 30))  # UTC
+        exporter = CourseTimeZoneCsvExport(to=str(tmp_path / "grades.csv"))
+        exporter.export(gradebook)
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert rows["kim"]["duedate"] == rows["lee"]["duedate"] == "2025-04-07 23:59:00+09:00"
+    assert rows["kim"]["timestamp"] == "2025-04-08 00:30:00+09:00" and rows["lee"]["timestamp"] == ""
+    assert rows["kim"]["first_name"] == "민준"

@@ -194,3 +194,20 @@ def test_the_child_gets_the_allocator_settings_for_training(tmp_path: Path) -> N
             "    return np.asarray(a).T\n") % ALLOCATOR_ENVIRONMENT["MALLOC_MMAP_THRESHOLD_"]
     outcomes = _run(tmp_path, body)
     assert outcomes["transpose"].ok, outcomes["transpose"]
+
+
+def test_the_listener_hears_each_probe_start_and_end_in_order_a_failed_one_too(tmp_path: Path) -> None:
+    events = []
+    folder = answer_key_with(tmp_path, "def matrix_transpose(a):\n    import os\n    os._exit(5)\n")
+    run_probes(assignment="pytorch_tensor", module_dir=folder, module="tensor_basics", probes=PROBES, limits=LIMITS,
+               work_dir=tmp_path / "work", on_event=events.append)
+    told = [(e.kind, e.probe, e.outcome.status if e.outcome else "") for e in events]
+    assert told == [("start", "zeros_and_ones", ""), ("done", "zeros_and_ones", "ok"), ("start", "transpose", ""),
+                    ("done", "transpose", "exited"), ("start", "mean", ""), ("done", "mean", "ok")]
+
+
+def test_training_progress_is_a_message_of_the_running_probe() -> None:
+    c = channel()
+    c.feed(b"start fc_accuracy\nprogress 20 766\nprogress twenty 766\n")
+    assert [(m.kind, m.name) for m in c.take()] == [("start", "fc_accuracy"), ("progress", "20 766"),
+                                                    ("progress", "twenty 766")]  # the watcher ignores the last

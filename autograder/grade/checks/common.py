@@ -8,28 +8,53 @@ from autograder.grade.registry import Verdict
 from autograder.run.values import ErrorValue
 
 
+MAX_PARTS_SHOWN = 5  # a message lists at most this many differing parts, then says how many more
+
+
 def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: dict[str, str] | None = None,
                 **options: Any) -> Verdict:
-    """Full points when every value of the reference's result is matched; else the first difference,
-    followed by the hint for that value when there is one."""
-    key = first_differing_key(student, reference, **options)
-    if key is None:
+    """Full points when every value of the reference's result is matched; else what differs followed by its
+    hint. When several parts differ: how many, their hints first (each said once), then every part (a TODO not
+    done: that alone)."""
+    keys = differing_keys(student, reference, **options)
+    if not keys:
         return Verdict.passed()
-    got, hint = student.get(key), (hints or {}).get(key)
+    stub = next((k for k in keys if isinstance(student.get(k), ErrorValue) and student[k].not_implemented), None)
+    parts = [_part(k, student, reference, hints or {}, **options) for k in ([stub] if stub else keys)]
+    messages = list(dict.fromkeys(message for message, _ in parts))
+    said = list(dict.fromkeys(hint for _, hint in parts if hint))
+    if len(messages) == 1:
+        return Verdict.failed(". ".join([messages[0], *said]))
+    shown = [f"{i}) {m}" for i, m in enumerate(messages[:MAX_PARTS_SHOWN], start=1)]
+    if len(messages) > MAX_PARTS_SHOWN:
+        more = len(messages) - MAX_PARTS_SHOWN
+        shown.append(f"… 외 {more}개 / and {more} more")
+    head = f"{len(messages)}군데가 틀렸습니다 / {len(messages)} parts differ" + "".join(f". {h}" for h in said)
+    return Verdict.failed(head + ":\n" + "\n".join(shown))
+
+
+def _part(key: str, student: dict[str, Any], reference: dict[str, Any], hints: dict[str, str],
+          **options: Any) -> tuple[str, str | None]:
+    """What differs at `key`, and the hint for it (None: no hint, or a TODO not done)."""
+    got, hint = student.get(key), hints.get(key)
     if key not in reference and isinstance(got, str):  # what the probe reported instead of a value
-        return Verdict.failed(f"'{key}': {got}")
+        return f"'{key}': {got}", None
     if key not in reference:  # the call raised
         message = error_verdict(key, got).message
     else:
-        message = compare(key, got, reference[key], **options)
-    if hint and not (isinstance(got, ErrorValue) and got.not_implemented):
-        message = f"{message}. {hint}"
-    return Verdict.failed(message)
+        message = compare(key, got, reference[key], **options) or ""
+    return message, (hint if hint and not (isinstance(got, ErrorValue) and got.not_implemented) else None)
+
+
+def differing_keys(student: dict[str, Any], reference: dict[str, Any], **options: Any) -> list[str]:
+    """Every key that differs, in compare_all's order: the values the probe reported instead of a result
+    (an error or a sentence) first, then the reference's values that differ."""
+    reported = [k for k, got in student.items() if k not in reference and isinstance(got, (ErrorValue, str))]
+    return reported + [k for k, expected in reference.items() if compare(k, student.get(k), expected, **options)]
 
 
 def first_differing_key(student: dict[str, Any], reference: dict[str, Any], **options: Any) -> str | None:
-    """The key whose difference compare_all reports: a value the probe reported instead of a result (an error
-    or a sentence) first, then the first of the reference's values that differs; None when all match."""
+    """The first key that differs (see `differing_keys`); None when all match."""
     for key, got in student.items():
         if key not in reference and isinstance(got, (ErrorValue, str)):
             return key

@@ -12,6 +12,7 @@ from autograder.grade.registry import check as _check
 from autograder.feedback.diagnosis import (EVALUATE_ACCURACY_MISTAKES, EVALUATE_LOSS_MISTAKES, EVALUATE_MISTAKES,
                                            TRAIN_MISTAKES, TRAIN_RETURN_MISTAKES, TRAIN_STEP_MISTAKES, explain,
                                            matching_mistakes)
+from autograder.feedback.pictures import LOSS_CURVE, accuracy_pictures
 from autograder.grade.compare import compare, describe
 from autograder.grade.rescore import GRADER_PREDICTIONS
 from autograder.run.values import TensorValue
@@ -303,23 +304,37 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
     agreement = float(np.mean(got.array == graded.array))
     data = {"accuracy": round(accuracy, 4), "reference_accuracy": round(reference_accuracy, 4),
             "agreement": round(agreement, 4)}
-    summary = (f"{model} trained for one epoch: test accuracy {100 * accuracy:.2f}% "
-               f"(target above {100 * target:.0f}%, reference {100 * reference_accuracy:.2f}%)")
+    pictures = accuracy_pictures(predictions=graded.array, labels=labels, curve=student.get(LOSS_CURVE),
+                                 reference_curve=reference.get(LOSS_CURVE))
+    summary_ko = (f"한 epoch 학습한 {model}의 테스트 정확도 {100 * accuracy:.2f}% (목표 {100 * target:.0f}% 초과, "
+                  f"정답 코드 {100 * reference_accuracy:.2f}%)")
+    summary_en = (f"{model} trained for one epoch: test accuracy {100 * accuracy:.2f}% "
+                  f"(target above {100 * target:.0f}%, reference {100 * reference_accuracy:.2f}%)")
+    summary = f"{summary_ko} / {summary_en}"
     if agreement < MIN_AGREEMENT:
         return Verdict(0.0, f"{model}의 forward()가 자기 층으로 점수를 계산하지 않습니다 / {model}'s forward() does "
                             f"not give the predictions of its own trained weights: only {100 * agreement:.1f}% agree "
                             "with the same weights in the reference model. forward() must compute the scores from "
-                            "the model's layers only.", data=data)
+                            "the model's layers only.", data=data, pictures=pictures)
+    todo = "4" if model == "TwoLayerFC" else "8"
+    learn_ko = (f"모델이 충분히 배우지 못했습니다. TODO {todo}의 층 가중치가 Kaiming 초기화(nn.init.kaiming_normal_)로 "
+                "시작하는지(0, 상수, 표준정규분포 N(0, 1)로 채우지 마세요), forward()가 모든 층을 지나는지 확인하세요")
+    learn_en = (f"the model did not learn enough: check that TODO {todo}'s layer weights start from Kaiming "
+                "initialization (nn.init.kaiming_normal_; not zeros, a constant or N(0, 1)) and that forward() uses "
+                "every layer")
     if accuracy <= target:
-        return Verdict(0.0, f"{summary}: below the target", data=data)
+        return Verdict(0.0, f"{summary_ko}: 목표에 못 미칩니다. {learn_ko}. / {summary_en}: below the target; {learn_en}.",
+                       data=data, pictures=pictures)
     if accuracy < reference_accuracy - REFERENCE_MARGIN:
-        return Verdict(0.0, f"{summary}: more than {100 * REFERENCE_MARGIN:.0f} points below the reference", data=data)
+        return Verdict(0.0, f"{summary_ko}: 정답 코드보다 {100 * REFERENCE_MARGIN:.0f}%p 넘게 낮습니다. {learn_ko}. / "
+                            f"{summary_en}: more than {100 * REFERENCE_MARGIN:.0f} points below the reference; "
+                            f"{learn_en}.", data=data, pictures=pictures)
     if accuracy > reference_accuracy + REVIEW_MARGIN:
-        return Verdict(0.0, f"{summary}: 한 epoch로는 나올 수 없는 정확도라서 강사가 확인할 때까지 점수를 보류합니다 / "
-                            f"more than {100 * REVIEW_MARGIN:.0f} points above what one epoch of the "
+        return Verdict(0.0, f"{summary_ko}: 한 epoch로는 나올 수 없는 정확도라서 강사가 확인할 때까지 점수를 보류합니다 / "
+                            f"{summary_en}: more than {100 * REVIEW_MARGIN:.0f} points above what one epoch of the "
                             "reference reaches, held for the instructor's review (did train() train longer than "
-                            "one pass over the loader, or load weights?)", status="review", data=data)
-    return Verdict(1.0, summary, data=data)
+                            "one pass over the loader, or load weights?)", status="review", data=data, pictures=pictures)
+    return Verdict(1.0, summary, data=data, pictures=pictures)
 
 
 @check("fc_accuracy", title="Minimum CIFAR-10 accuracy: TwoLayerFC, one epoch (> 40%)", timeout="train",
