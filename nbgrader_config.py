@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 try:
+    import nbgrader
     from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
     from nbgrader.converters import GenerateAssignment
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades,
@@ -23,6 +24,8 @@ try:
         CELL_TIMEOUT,
         COURSE_TIME_ZONE,
         CourseTimeZoneCsvExport,
+        FEEDBACK_TEMPLATES,
+        FeedbackTitles,
         STDERR_PATTERN,
         STUDENT_MODULES,
         ReleaseModules,
@@ -86,7 +89,14 @@ try:
 
     # --- generate_feedback: no hidden-test code in the students' HTML --------------------------------
     # (nbgrader 0.9 shows the grade cells as autograded, hidden tests included: jupyter/nbgrader#917.)
-    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    # The table of contents names each grade cell by its TODOs (not "Test cell"), long lines wrap.
+    c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor, FeedbackTitles]
+    c.HTMLExporter.template_name = "course_feedback"  # its conf.json: based on nbgrader's "feedback"
+    c.HTMLExporter.template_file = "course_index.html.j2"
+    c.HTMLExporter.extra_template_basedirs = [
+        str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),  # nbgrader's own
+        str(FEEDBACK_TEMPLATES),
+    ]
 except Exception as error:  # noqa: BLE001 - stop nbgrader rather than let it run with its defaults
     raise SystemExit(
         f"nbgrader_config.py: {type(error).__name__}: {error}\n"

@@ -24,16 +24,21 @@ nbgrader's traps and what the course does about them (docs/instructors.md explai
 * one timeout for every cell: `cell_timeout` gives the grade cells whose hidden tests call the autograder
   (they run no student code themselves; they wait for the sandbox, itself time-limited)
   `GRADE_CELL_TIMEOUT` and every other cell, the visible test cells included, `CELL_TIMEOUT`.
+* nbgrader's feedback lists every grade cell as "Test cell" and lets long messages run off the page:
+  `FeedbackTitles` names each grade cell by the titles of the checks it grades (the TODOs; read from the
+  instructor's source notebook) for the `course_feedback` template (`FEEDBACK_TEMPLATES`), and adds CSS that
+  wraps long output lines.
 * `nbgrader export` writes due dates and submission times as the gradebook stores them, in UTC without
   saying so: `CourseTimeZoneCsvExport` writes them in the course's time zone (`COURSE_TIME_ZONE`), with
   the offset (`2025-04-07 23:59:00+09:00`).
 """
 from __future__ import annotations
 
+import base64
 import csv
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import os
 
@@ -180,6 +185,7 @@ class TrustedGrades(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        from autograder.feedback.html import picture_pngs
         from autograder.notebook import CheckFailed, grade_cells, grade_checks, verdict_text
 
         info = resources["nbgrader"]
@@ -193,25 +199,31 @@ class TrustedGrades(NbGraderPreprocessor):
             if not is_grade(cell) or grade_id not in trusted:
                 continue
             item = trusted[grade_id]
+            pictures: list[tuple[str, bytes]] = []
             try:
                 outcome = grade_checks(item.assignment, item.checks, folder=submitted)
                 (verdict, text), score = verdict_text(outcome), outcome.score
+                pictures = [drawn for row in outcome.results if row.pictures for drawn in picture_pngs(row.pictures)]
             except CheckFailed as exc:
                 verdict, text, score = "none", exc.message, 0.0
-            cell.outputs = _outputs(verdict, text, score=score)
+            cell.outputs = _outputs(verdict, text, score=score, pictures=pictures)
         return nb, resources
 
     def _coursedir(self) -> Any:
         return course_directory(self, "TrustedGrades runs inside `nbgrader autograde` only")
 
 
-def _outputs(verdict: str, text: str, *, score: float) -> list[NotebookNode]:
-    """The outputs nbgrader's determine_grade reads: an error for none, a value for partial credit."""
+def _outputs(verdict: str, text: str, *, score: float,
+             pictures: Sequence[tuple[str, bytes]] = ()) -> list[NotebookNode]:
+    """The outputs nbgrader's determine_grade reads: an error for none, a value for partial credit; before them
+    the accuracy checks' pictures (PNG images with their captions, which the feedback shows)."""
+    shown = [nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png).decode("ascii"),
+                                                          "text/plain": caption}) for caption, png in pictures]
     if verdict == "none":
         first, *rest = text.splitlines() or [""]
-        return [nbformat.v4.new_output("error", ename="CheckFailed", evalue=first,
-                                       traceback=[f"CheckFailed: {first}", *rest])]
-    outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n")]
+        return [*shown, nbformat.v4.new_output("error", ename="CheckFailed", evalue=first,
+                                               traceback=[f"CheckFailed: {first}", *rest])]
+    outputs = [nbformat.v4.new_output("stream", name="stdout", text=text + "\n"), *shown]
     if verdict == "partial":
         outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None))
     return outputs
@@ -256,3 +268,35 @@ class CourseTimeZoneCsvExport(CsvExportPlugin):
             writer.writeheader()
             writer.writerows(rows)
         temporary.replace(destination)
+
+
+FEEDBACK_TEMPLATES = Path(__file__).resolve().parent / "nbgrader_templates"  # holds course_feedback/
+FEEDBACK_CSS = """
+div.output_area pre, div.output_text pre, div.output_subarea pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+div.output_subarea { max-width: 100%; }
+"""
+
+
+class FeedbackTitles(NbGraderPreprocessor):
+    """generate_feedback: each grade cell gets `metadata.autograder.title`, the titles of the checks it grades
+    (e.g. 'TODO 4 indexing (...)'), which the feedback's table of contents shows instead of "Test cell"; the
+    page gets CSS that wraps long output lines. Run after CSSHTMLHeaderPreprocessor."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        from autograder.grade.registry import checks_for
+        from autograder.notebook import grade_cells
+
+        info = resources.get("nbgrader", {})
+        coursedir = course_directory(self, "FeedbackTitles runs inside `nbgrader generate_feedback` only")
+        source = Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"])) / f"{info['notebook']}.ipynb"
+        titles = {}
+        for item in grade_cells(nbformat.read(source, as_version=4)):
+            if item.assignment and item.checks:
+                known = {c.name: c.title for c in checks_for(item.assignment)}
+                titles[item.grade_id] = " · ".join(known.get(name, name) for name in item.checks)
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if grade_id in titles:
+                cell.metadata["autograder"] = {"title": titles[grade_id]}
+        resources.setdefault("inlining", {}).setdefault("css", []).append(FEEDBACK_CSS)
+        return nb, resources

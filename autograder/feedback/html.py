@@ -87,9 +87,9 @@ def write_html(report: Any, path: Path) -> None:
     temporary.replace(path)
 
 
-def _pictures_section(row: Any) -> str:
-    pictures = row.pictures
-    parts = [f"<h3>{_text(row.title)}: 그림으로 보기 / in pictures</h3>"]
+def picture_pngs(pictures: dict[str, Any]) -> list[tuple[str, bytes]]:
+    """The drawn pictures of one accuracy check, as (caption, PNG bytes): the loss curves, the confusion matrix
+    and the misclassified images, each when its data is there (the HTML report and nbgrader's feedback)."""
     drawings: list[tuple[Callable[[], bytes | None], str]] = [
         (lambda: loss_curve_png(pictures.get("loss_curve") or [], pictures.get("reference_loss_curve") or []),
          f"학습 손실: {LOSS_CURVE_BATCHES}개 배치마다의 평균. 내 모델의 곡선이 정답 코드와 비슷하게 내려가야 합니다. / "
@@ -101,12 +101,20 @@ def _pictures_section(row: Any) -> str:
         (lambda: misclassified_png(pictures.get("misclassified") or []),
          "틀리게 분류한 테스트 이미지 (실제 클래스마다 하나) / Misclassified test images, one per true class."),
     ]
+    drawn = []
     for draw, caption in drawings:
         png = draw()
         if png:
-            encoded = base64.b64encode(png).decode("ascii")
-            parts.append(f"<figure><img alt='{_text(caption)}' src='data:image/png;base64,{encoded}'>"
-                         f"<figcaption>{_text(caption)}</figcaption></figure>")
+            drawn.append((caption, png))
+    return drawn
+
+
+def _pictures_section(row: Any) -> str:
+    parts = [f"<h3>{_text(row.title)}: 그림으로 보기 / in pictures</h3>"]
+    for caption, png in picture_pngs(row.pictures):
+        encoded = base64.b64encode(png).decode("ascii")
+        parts.append(f"<figure><img alt='{_text(caption)}' src='data:image/png;base64,{encoded}'>"
+                     f"<figcaption>{_text(caption)}</figcaption></figure>")
     return "\n".join(parts)
 
 

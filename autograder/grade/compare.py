@@ -9,28 +9,42 @@ from typing import Any
 
 import numpy as np
 
+from autograder.feedback.catalog import Both, bilingual, both
 from autograder.run.values import ErrorValue, TensorValue
 
 
 NUMERIC_KINDS = "biufc"  # numpy dtype kinds of numbers (booleans included)
 
 
+def error_both(error: ErrorValue) -> Both:
+    """An error for a message: in Korean its type and where it happened (the exception's own words are
+    English), in English all of it."""
+    return Both(f"{error.type} ({error.where})" if error.where else error.type, str(error))
+
+
 def describe(value: Any) -> str:
-    """A short description of a value for messages."""
+    """A short description of a value for messages (English; `describe_both` gives both languages)."""
+    return describe_both(value).en
+
+
+def describe_both(value: Any) -> Both:
+    """A short description of a value for messages, in Korean and in English."""
     if isinstance(value, TensorValue):
-        where = f" on {value.device}" if value.kind == "tensor" else ""
-        name = "tensor" if value.kind == "tensor" else "numpy array"
-        return f"a {name} of shape {value.shape} and dtype {value.dtype}{where}"
+        if value.kind == "tensor":
+            return both("a tensor of shape {shape} and dtype {dtype} on {device}", shape=value.shape,
+                        dtype=value.dtype, device=value.device)
+        return both("a numpy array of shape {shape} and dtype {dtype}", shape=value.shape, dtype=value.dtype)
     if isinstance(value, ErrorValue):
-        return f"an error ({value})"
+        return both("an error ({error})", error=value)
     if isinstance(value, tuple) and len(value) == 2 and value[0] in ("device", "dtype"):
-        return f"{value[0]} {value[1]}"
+        return Both(f"{value[0]} {value[1]}", f"{value[0]} {value[1]}")
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        return both("a {kind} of {count} items", kind=type(value).__name__, count=len(value))
     if value is None:
-        return "None"
+        return Both("None", "None")
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    text = text if len(text) <= 80 else text[:77] + "..."
+    return Both(text, text)
 
 
 def _values_text(array: np.ndarray) -> str:
@@ -50,36 +64,40 @@ def _is_number(value: Any) -> bool:
 
 def compare(name: str, got: Any, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-6,
             check_dtype: bool = True) -> str | None:
-    """None when `got` matches `expected`, else a message that names `name`."""
+    """None when `got` matches `expected`, else a message that names `name` (Korean first, English beside it)."""
     if isinstance(got, ErrorValue):
         if isinstance(expected, ErrorValue):
             return None if got.type == expected.type else \
-                f"'{name}' raised {got.type}, expected {expected.type}"
+                bilingual("'{name}' raised {got}, expected {expected}", name=name, got=got.type, expected=expected.type)
         if got.not_implemented:
-            return f"TODO not done: {got.message}"
-        return f"'{name}' raised {got}"
+            return bilingual("TODO not done: {message}", message=got.message)
+        return bilingual("'{name}' raised {error}", name=name, error=error_both(got))
     if isinstance(expected, ErrorValue):
-        return f"'{name}' should raise {expected.type}, but it returned {describe(got)}"
+        return bilingual("'{name}' should raise {expected}, but it returned {got}", name=name, expected=expected.type,
+                         got=describe_both(got))
     if isinstance(expected, TensorValue):
         return _compare_arrays(name, got, expected, rtol=rtol, atol=atol, check_dtype=check_dtype)
     if _is_number(expected):
         if isinstance(got, TensorValue) and got.array.size == 1:
             got = got.array.reshape(()).item()
         if not _is_number(got):
-            return f"'{name}' has the wrong type: got {describe(got)}, expected a number like {expected!r}"
+            return bilingual("'{name}' has the wrong type: got {got}, expected a number like {expected}", name=name,
+                             got=describe_both(got), expected=repr(expected))
         try:
             number = float(got)
         except OverflowError:
-            return (f"'{name}'의 값이 틀렸습니다 / '{name}' has the wrong value: got an integer of "
-                    f"{len(str(abs(got)))} digits, expected {expected:.6g}")
+            return bilingual("'{name}' has the wrong value: got an integer of {digits} digits, expected {expected}",
+                             name=name, digits=len(str(abs(got))), expected=f"{expected:.6g}")
         if not np.isclose(number, expected, rtol=rtol, atol=atol):
-            return f"'{name}' has the wrong value: got {number:.6g}, expected {expected:.6g}"
+            return bilingual("'{name}' has the wrong value: got {got}, expected {expected}", name=name,
+                             got=f"{number:.6g}", expected=f"{expected:.6g}")
         return None
     if isinstance(expected, (list, tuple)) and not (len(expected) == 2 and expected[0] in ("device", "dtype")):
         if not isinstance(got, (list, tuple)):
-            return f"'{name}' has the wrong type: got {describe(got)}, expected a {type(expected).__name__}"
+            return _wrong_type(name, got, type(expected).__name__)
         if len(got) != len(expected):
-            return f"'{name}' has the wrong length: got {len(got)}, expected {len(expected)}"
+            return bilingual("'{name}' has the wrong length: got {got}, expected {expected}", name=name, got=len(got),
+                             expected=len(expected))
         for index, (g, e) in enumerate(zip(got, expected)):
             message = compare(f"{name}[{index}]", g, e, rtol=rtol, atol=atol, check_dtype=check_dtype)
             if message:
@@ -87,37 +105,44 @@ def compare(name: str, got: Any, expected: Any, *, rtol: float = 1e-5, atol: flo
         return None
     if isinstance(expected, dict):
         if not isinstance(got, dict):
-            return f"'{name}' has the wrong type: got {describe(got)}, expected a dict"
+            return _wrong_type(name, got, "dict")
         for key, value in expected.items():
             message = compare(f"{name}[{key!r}]", got.get(key), value, rtol=rtol, atol=atol, check_dtype=check_dtype)
             if message:
                 return message
         return None
     if got != expected:
-        return f"'{name}' is wrong: got {describe(got)}, expected {describe(expected)}"
+        return bilingual("'{name}' is wrong: got {got}, expected {expected}", name=name, got=describe_both(got),
+                         expected=describe_both(expected))
     return None
+
+
+def _wrong_type(name: str, got: Any, expected: str) -> str:
+    return bilingual("'{name}' has the wrong type: got {got}, expected a {expected}", name=name, got=describe_both(got),
+                     expected=expected)
 
 
 def _compare_arrays(name: str, got: Any, expected: TensorValue, *, rtol: float, atol: float,
                     check_dtype: bool) -> str | None:
     noun = "tensor" if expected.kind == "tensor" else "numpy array"
-    if not isinstance(got, TensorValue):
-        return f"'{name}' has the wrong type: got {describe(got)}, expected a {noun}"
-    if got.kind != expected.kind:
-        return f"'{name}' has the wrong type: got {describe(got)}, expected a {noun}"
+    if not isinstance(got, TensorValue) or got.kind != expected.kind:
+        return _wrong_type(name, got, noun)
     if got.shape != expected.shape:
-        return f"'{name}' has the wrong shape: got {got.shape}, expected {expected.shape}"
+        return bilingual("'{name}' has the wrong shape: got {got}, expected {expected}", name=name, got=got.shape,
+                         expected=expected.shape)
     if check_dtype and got.dtype != expected.dtype:
-        return f"'{name}' has the wrong dtype: got {got.dtype}, expected {expected.dtype}"
+        return bilingual("'{name}' has the wrong dtype: got {got}, expected {expected}", name=name, got=got.dtype,
+                         expected=expected.dtype)
     if expected.kind == "tensor" and got.device != expected.device:
-        return f"'{name}' is on the wrong device: got {got.device}, expected {expected.device}"
+        return bilingual("'{name}' is on the wrong device: got {got}, expected {expected}", name=name, got=got.device,
+                         expected=expected.device)
     if expected.kind == "tensor" and got.requires_grad and not expected.requires_grad:
-        return (f"'{name}'이(가) 아직 autograd 그래프에 연결되어 있습니다 / '{name}' is still attached to the autograd "
-                "graph (requires_grad=True): return it detached (.detach(), or .item() for a number)")
+        return bilingual("'{name}' is still attached to the autograd graph (requires_grad=True): return it detached "
+                         "(.detach(), or .item() for a number)", name=name)
     a, b = np.asarray(got.array), np.asarray(expected.array)
     if (a.dtype.kind in NUMERIC_KINDS) != (b.dtype.kind in NUMERIC_KINDS):
-        return (f"'{name}'의 값 종류가 틀렸습니다 (숫자가 아님) / '{name}' holds the wrong kind of values: "
-                f"got {describe(got)}, expected {describe(expected)}")
+        return bilingual("'{name}' holds the wrong kind of values: got {got}, expected {expected}", name=name,
+                         got=describe_both(got), expected=describe_both(expected))
     if a.dtype.kind not in NUMERIC_KINDS:
         equal = a.dtype == b.dtype and np.array_equal(a, b)
     elif a.dtype.kind in "fc" or b.dtype.kind in "fc":
@@ -126,15 +151,17 @@ def _compare_arrays(name: str, got: Any, expected: TensorValue, *, rtol: float, 
         equal = np.array_equal(a, b)
     if not equal:
         if a.size <= SHOWN_VALUES:
-            return f"'{name}' has the wrong values: got {_values_text(a)}, expected {_values_text(b)}"
-        return f"'{name}' has the wrong values: {_where_values_differ(a, b, rtol=rtol, atol=atol)}"
+            return bilingual("'{name}' has the wrong values: got {got}, expected {expected}", name=name,
+                             got=_values_text(a), expected=_values_text(b))
+        return bilingual("'{name}' has the wrong values: {where}", name=name,
+                         where=_where_values_differ(a, b, rtol=rtol, atol=atol))
     return None
 
 
 SHOWN_VALUES = 12  # arrays up to this size are shown whole in a message; larger ones by where they differ
 
 
-def _where_values_differ(a: np.ndarray, b: np.ndarray, *, rtol: float, atol: float) -> str:
+def _where_values_differ(a: np.ndarray, b: np.ndarray, *, rtol: float, atol: float) -> Both:
     """How many values differ, the first one that does (index, got, expected) and the largest difference:
     a few numbers instead of two whole arrays."""
     if a.dtype.kind in NUMERIC_KINDS and b.dtype.kind in NUMERIC_KINDS:
@@ -144,13 +171,15 @@ def _where_values_differ(a: np.ndarray, b: np.ndarray, *, rtol: float, atol: flo
         x, y = a, b
         differs = a != b
     index = tuple(int(i) for i in np.argwhere(differs)[0])
-    text = (f"{int(differs.sum())} of {a.size} differ; the first at {list(index)}: got {_one_value(a[index])}, "
-            f"expected {_one_value(b[index])}")
+    text = both("{count} of {size} differ; the first at {index}: got {got}, expected {expected}",
+                count=int(differs.sum()), size=a.size, index=list(index), got=_one_value(a[index]),
+                expected=_one_value(b[index]))
     if x.dtype.kind == "f":
         gap = np.abs(x - y)[differs]
         gap = gap[np.isfinite(gap)]
         if gap.size:
-            text += f" (largest difference {float(gap.max()):.3g})"
+            extra = both(" (largest difference {gap})", gap=f"{float(gap.max()):.3g}")
+            text = Both(text.ko + extra.ko, text.en + extra.en)
     return text
 
 

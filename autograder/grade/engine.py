@@ -14,9 +14,11 @@ from typing import Any, Collection
 
 import numpy as np
 
+from autograder.feedback.catalog import bilingual, korean, marked
 from autograder.feedback.inert import escape_controls, inert, inert_line
 from autograder.feedback.pictures import attach_test_images
 from autograder.grade.checks.common import error_verdict
+from autograder.grade.compare import error_both
 from autograder.grade.registry import Check, Verdict, checks_for
 from autograder.grade.rescore import rescore
 from autograder.grade.progress import GradingEvent, ProgressListener
@@ -27,7 +29,7 @@ from autograder.probes.common import ANSWER_KEY_RUN
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
 from autograder.run.sandbox import ProbeEvent
 from autograder.run import confine as sandbox_confine
-from autograder.run.values import read_result
+from autograder.run.values import ErrorValue, read_result
 
 SEED = 0
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "results.json")
@@ -355,19 +357,27 @@ OVERLOADED = ("채점 서버가 너무 바빠서 이 검사를 끝내지 못했�
 def _student_fault(outcome: ProbeOutcome) -> Verdict:
     if outcome.status in ("raised", "import"):
         return error_verdict(outcome.name, outcome.value) if outcome.status == "raised" else \
-            Verdict.failed(f"your module could not be imported: {outcome.value}")
+            Verdict.failed(bilingual("your module could not be imported: {error}. Fix the line it names and run "
+                                     "the file once yourself.", error=_error_both(outcome.value)))
     reasons = {
-        "timeout": "stopped (time limit)", "memory": "stopped (memory limit)", "output": "stopped (output limit)",
-        "exited": "stopped (your code ended the process)", "processes": "stopped (process limit)",
-        "total-time": "not run (total time limit)", "ungradable": "its result could not be graded",
+        "timeout": marked("stopped (time limit)"), "memory": marked("stopped (memory limit)"),
+        "output": marked("stopped (output limit)"), "exited": marked("stopped (your code ended the process)"),
+        "processes": marked("stopped (process limit)"), "total-time": marked("not run (total time limit)"),
+        "ungradable": marked("its result could not be graded"),
     }
     reason = reasons.get(outcome.status, outcome.status)
     if outcome.status == "total-time" and "during" in outcome.detail:
-        reason = "stopped (total time limit)"
-    message = f"{reason}: {outcome.detail}"
+        reason = marked("stopped (total time limit)")
+    known = korean(reason)
+    message = f"{known} / {reason}: {outcome.detail}" if known else f"{reason}: {outcome.detail}"
     if outcome.output_tail.strip() and outcome.status in ("exited", "memory", "output"):
-        message += f"\nlast output line: {inert_line(outcome.output_tail)}"
+        message += f"\n마지막 출력 줄 / last output line: {inert_line(outcome.output_tail)}"
     return Verdict.failed(message)
+
+
+def _error_both(value: Any) -> Any:
+    """An error for a message in both languages (`error_both`), or the value as it is."""
+    return error_both(value) if isinstance(value, ErrorValue) else value
 
 
 def _safe_message(message: str) -> str:

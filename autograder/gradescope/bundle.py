@@ -30,8 +30,9 @@ from autograder.run.limits import Limits
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # every zip entry's time: the same inputs give the same zip
 TORCH = ("torch==2.14.1", "torchvision==0.29.1")
 # What `autograder grade` imports, besides torch: the probes (matplotlib for visualize), the intake
-# (nbformat for notebooks) and the CLI.
-GRADING_REQUIREMENTS = ("numpy>=1.26", "matplotlib>=3.8", "tqdm>=4.66", "pillow>=10", "click>=8.1", "nbformat>=5.9")
+# (nbformat for notebooks), the message catalogs (babel) and the CLI.
+GRADING_REQUIREMENTS = ("numpy>=1.26", "matplotlib>=3.8", "tqdm>=4.66", "pillow>=10", "click>=8.1", "nbformat>=5.9",
+                        "babel>=2.12")
 # Student code on Gradescope shares the container with the grader: its memory limit leaves the grader room.
 GRADESCOPE_LIMITS = Limits(memory_mib=1536)
 
@@ -70,7 +71,8 @@ def _package_metadata() -> list[tuple[bytes, str]]:
         f'[project]\nname = "ai-vision-course"\nversion = "{version}"\nrequires-python = ">=3.11"\n'
         'dependencies = []\n\n[project.scripts]\nautograder = "autograder.cli:main"\n\n'
         '[tool.setuptools.packages.find]\ninclude = ["autograder*"]\n\n'
-        '[tool.setuptools.package-data]\nautograder = ["gradescope/templates/*", "gradescope/*.json"]\n'
+        '[tool.setuptools.package-data]\nautograder = ["gradescope/templates/*", "gradescope/*.json", '
+        '"feedback/locale/*/LC_MESSAGES/*.po"]\n'
     )
     return [(text.encode(), "package/pyproject.toml")]
 

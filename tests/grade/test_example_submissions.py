@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,20 @@ def test_mistake_catalog(capsys: pytest.CaptureFixture[str]) -> None:
     assert figures["caught exactly"] == figures["mistakes"], (figures["caught with extra checks"], figures["missed"])
     assert figures["correct variants"] >= 6 + 2  # the answer key itself (passesAll_*) and at least 6 other styles
     assert not figures["correct variants losing points"], figures["correct variants losing points"]
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def test_every_failure_message_is_korean_first() -> None:
+    """In every golden result (which the example tests prove are what the grader gives), each line of each
+    message says it in Korean before its English (" / "): the report, results.json and the nbgrader feedback
+    all show these messages."""
+    english_only = []
+    for folder in [*EXAMPLES, *sorted(p.parent for p in (HERE / "hostile").glob("*/golden.json"))]:
+        golden = json.loads((folder / "golden.json").read_text(encoding="utf-8"))
+        for name, row in golden["checks"].items():
+            for line in row["message"].splitlines():
+                if line and not HANGUL.search(line.split(" / ", 1)[0]):
+                    english_only.append(f"{folder.name} {name}: {line[:120]}")
+    assert not english_only, english_only

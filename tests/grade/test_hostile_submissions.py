@@ -18,7 +18,8 @@ reference-results cache), @@PORT@@ (a TCP server on 127.0.0.1 that must see no c
 @@PWNED@@ (a file that appears only if something unpickles its objects) and @@RESULTS@@ (a results.json path).
 
 For every example: grading completes within its time budget, the report is a valid Gradescope results.json,
-the affected checks score 0 with a message naming the cause, the other checks keep full marks, the score is
+the affected checks lose their points (all of them when every check is affected; a check whose parts
+earn points of their own keeps the right parts' share) with a message naming the cause, the other checks keep full marks, the score is
 never above the honest score, and nothing outside the grader's scratch folder changed (snapshots of the
 repository's solutions/, source/ and tests/, the caches, the data folder, canary files in /tmp and in the
 repository, and the submission's own folder, before and after). `golden.json` holds
@@ -254,11 +255,14 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
     validate_gradescope(json.loads(results_path.read_text(encoding="utf-8")))
     assert not report.grader_errors, f"{folder.name}: the grader failed: {report.grader_errors}"
 
-    # The affected checks score 0 and say why; the others keep full marks.
+    # The affected checks lose their points (all of them when everything fails; the wrong functions' share
+    # where a check's parts earn points of their own) and say why; the others keep full marks.
     fails = set(names - set(skip)) if example.get("all_fail", False) else set(example.get("fails", []))
     for name in fails:
         row = result["checks"][name]
-        assert row["score"] == 0, f"{folder.name}: check {name} should score 0 but got {row}"
+        if example.get("all_fail", False):
+            assert row["score"] == 0, f"{folder.name}: check {name} should score 0 but got {row}"
+        assert row["score"] < row["points"], f"{folder.name}: check {name} should lose points but got {row}"
         assert row["message"], f"{folder.name}: check {name} lost points without a message"
     raw = {r.name: r.message for r in report.results}
     for name, fragment in example.get("expect", {}).items():

@@ -22,6 +22,7 @@ from autograder.nbgrader_support import (
     GRADE_CELL_TIMEOUT,
     STUDENT_MODULES,
     CourseTimeZoneCsvExport,
+    FeedbackTitles,
     ReleaseModules,
     cell_timeout,
 )
@@ -131,7 +132,12 @@ def test_feedback_leaves_out_the_hidden_tests(config: Config) -> None:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-    assert config.GenerateFeedback.preprocessors == [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+    assert config.GenerateFeedback.preprocessors == [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
+                                                     FeedbackTitles]
+    assert config.HTMLExporter.template_name == "course_feedback"
+    folders = [Path(d) for d in config.HTMLExporter.extra_template_basedirs]
+    assert any((d / "feedback" / "index.html.j2").is_file() for d in folders)  # nbgrader's own, our base
+    assert any((d / "course_feedback" / config.HTMLExporter.template_file).is_file() for d in folders)
     for assignment in ASSIGNMENT_MODULES:
         nb = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
         nb, _ = ClearHiddenTests().preprocess(nb, {})

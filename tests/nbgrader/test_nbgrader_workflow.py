@@ -46,7 +46,7 @@ ACCURACY = ("fc_accuracy", "conv_accuracy")
 # The student `mistakes`: (file, old, new) edits as in tests/grade/submissions/<example>/example.toml.
 MISTAKES = {
     "pytorch_tensor": [
-        # failsMatrixProductElementwise: check arithmetic, the whole cell grade_arithmetic
+        # failsMatrixProductElementwise: check arithmetic, matrix_product's fifth of grade_arithmetic's 2 points
         ("tensor_basics.py", "    return a @ b\n", "    return a * b\n"),
         # failsGradientNotReset: check gradient_descent, the whole cell grade_gradient_descent
         ("tensor_basics.py", "        w.grad.zero_()\n        b.grad.zero_()\n", ""),
@@ -61,7 +61,7 @@ MISTAKES = {
 STUDENTS = ("perfect", "starter", "mistakes")
 WITH_ACCURACY = ("perfect", "starter")
 # What `mistakes` loses per grade cell (the rest is full marks, skipped accuracy checks aside).
-LOST = {"pytorch_tensor": {"grade_arithmetic": 2, "grade_gradient_descent": 4},
+LOST = {"pytorch_tensor": {"grade_arithmetic": 0.4, "grade_gradient_descent": 4},
         "image_classification": {"grade_train": 1, "grade_two_layer_fc": 2}}
 
 
@@ -185,7 +185,7 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
                     expected = 0.0  # left out: nothing earned in nbgrader, not counted by autograder grade
                 else:
                     expected = cell.points - lost.get(cell.grade_id, 0)
-                assert score == expected, (student, assignment, cell.grade_id, score, expected)
+                assert score == pytest.approx(expected), (student, assignment, cell.grade_id, score, expected)
             total = gb.find_submission(assignment, student)
             full = sum(POINTS[assignment][c] for c in full_in_gradebook.get((student, assignment), ()))
             assert total.score == pytest.approx(results["score"] + full), (student, assignment, total.score,
@@ -217,10 +217,19 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
             for hidden in ("HIDDEN TESTS", "autograder.notebook", f'check("{assignment}"', "import check"):
                 assert hidden not in text, f"{page}: shows hidden-test code ({hidden!r})"
             assert "# 채점 / graded" in text and "자동 채점 / autograder" in text, page
+            # the table of contents names each graded cell by its TODOs; long lines wrap
+            toc = page.read_text(encoding="utf-8").split("<div id=\"toc\">", 1)[1].split("</div>", 1)[0]
+            assert "Test cell" not in toc and "TODO 1 " in toc and "점수 / Score" in toc, toc[:500]
+            assert "white-space: pre-wrap" in page.read_text(encoding="utf-8")
             if student == "starter":
                 assert "TODO not done" in text, page
     assert "Call model.train()" in _visible_text(
         course / "feedback" / "mistakes" / "image_classification" / "image_classification.html")
+    # the accuracy cells show their pictures: loss curves, confusion matrix, misclassified images
+    # (`mistakes` skips the accuracy checks; its notebook's own figures are the same as `perfect`'s)
+    images = {student: (course / "feedback" / student / "image_classification" / "image_classification.html")
+              .read_text("utf-8").count("data:image/png;base64,") for student in ("perfect", "mistakes")}
+    assert images["perfect"] - images["mistakes"] == 6, images  # 3 pictures for each of the 2 accuracy cells
 
     # --- export: the grades as CSV ------------------------------------------------------------------
     _nbgrader(course, env, "export", "--to", str(tmp_path / "grades.csv"))

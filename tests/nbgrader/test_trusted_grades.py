@@ -28,7 +28,7 @@ HOSTILE = {
     "patchedCheck": ("release", "import autograder.notebook as n\nn.check = lambda *a, **k: None\n", 0),
     "patchedBuiltins": ("mistake", "import builtins, numpy\nnumpy.allclose = lambda *a, **k: True\n"
                         "numpy.array_equal = lambda *a, **k: True\nbuiltins.AssertionError = type('X', (Exception,), {})\n",
-                        28),
+                        29.6),  # matrix_product wrong: its fifth of arithmetic's 2 points lost
     "exitsKernel": ("solutions", "import os\nos._exit(0)\n", 30),
     "rewritesModule": ("release", f"open('tensor_basics.py', 'w').write({KEY!r})\nimport importlib\n"
                        "importlib.reload(tb)\n", 0),
@@ -47,6 +47,19 @@ def test_outputs_are_scored_by_nbgrader_as_the_trusted_result() -> None:
         return determine_grade(cell)[0]
 
     assert scored("full", 5) == 5 and scored("partial", 3) == 3 and scored("none", 0) == 0
+
+
+def test_the_accuracy_pictures_are_shown_and_change_no_grade() -> None:
+    from nbgrader.utils import determine_grade
+
+    pictures = [("학습 손실 / training loss", b"\x89PNG fake"), ("혼동 행렬 / confusion matrix", b"\x89PNG fake")]
+    for verdict, score, expected in (("full", 5, 5), ("partial", 3, 3), ("none", 0, 0)):
+        cell = nbformat.v4.new_code_cell("pass")
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": "g", "points": 5, "solution": False, "locked": True}
+        cell.outputs = _outputs(verdict, "자동 채점 / autograder", score=score, pictures=pictures)
+        images = [o for o in cell.outputs if o.output_type == "display_data"]
+        assert [o.data["text/plain"] for o in images] == [caption for caption, _ in pictures]
+        assert determine_grade(cell)[0] == expected
 
 
 def test_the_kernels_check_defers_to_the_trusted_grader(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001

@@ -1,9 +1,10 @@
 """Grading helpers shared by the assignments' checks."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from autograder.grade.compare import compare
+from autograder.feedback.catalog import bilingual
+from autograder.grade.compare import compare, error_both
 from autograder.grade.registry import Verdict
 from autograder.run.values import ErrorValue
 
@@ -29,8 +30,8 @@ def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: di
     if len(messages) > MAX_PARTS_SHOWN:
         more = len(messages) - MAX_PARTS_SHOWN
         shown.append(f"… 외 {more}개 / and {more} more")
-    head = f"{len(messages)}군데가 틀렸습니다 / {len(messages)} parts differ" + "".join(f". {h}" for h in said)
-    return Verdict.failed(head + ":\n" + "\n".join(shown))
+    head = f"{len(messages)}군데가 틀렸습니다 / {len(messages)} parts differ" + (f" — {' '.join(said)}" if said else ":")
+    return Verdict.failed(head + "\n" + "\n".join(shown))
 
 
 def _part(key: str, student: dict[str, Any], reference: dict[str, Any], hints: dict[str, str],
@@ -46,11 +47,37 @@ def _part(key: str, student: dict[str, Any], reference: dict[str, Any], hints: d
     return message, (hint if hint and not (isinstance(got, ErrorValue) and got.not_implemented) else None)
 
 
+def function_called(key: str) -> str:
+    """The function a probe key calls: 'get_block' for 'get_block(m, rows=(0, 2), cols=(1, 4))'."""
+    return key.split("(", 1)[0].strip()
+
+
+def compare_parts(student: dict[str, Any], reference: dict[str, Any], *, part_of: Callable[[str], str] = function_called,
+                  hints: dict[str, str] | None = None, **options: Any) -> Verdict:
+    """compare_all with partial points for independent parts (by default, the functions the keys call): each
+    part earns its share of the check's points when all its values match; the message names the parts that did."""
+    verdict = compare_all(student, reference, hints=hints, **options)
+    if verdict.fraction >= 1:
+        return verdict
+    parts = list(dict.fromkeys(part_of(k) for k in reference))
+    wrong = {part_of(k) for k in differing_keys(student, reference, **options)}
+    right = [part for part in parts if part not in wrong]
+    if not right or wrong - set(parts):  # nothing right, or a failure outside the known parts: no partial credit
+        return verdict
+    names = ", ".join(right)
+    return Verdict(len(right) / len(parts), f"{verdict.message}\n맞은 부분 {len(right)}/{len(parts)}: {names} / "
+                                            f"{len(right)} of {len(parts)} parts right: {names}")
+
+
 def differing_keys(student: dict[str, Any], reference: dict[str, Any], **options: Any) -> list[str]:
     """Every key that differs, in compare_all's order: the values the probe reported instead of a result
-    (an error or a sentence) first, then the reference's values that differ."""
+    (an error or a sentence) first, then the reference's values that differ (those it could not make because
+    of a reported error left out)."""
     reported = [k for k, got in student.items() if k not in reference and isinstance(got, (ErrorValue, str))]
-    return reported + [k for k, expected in reference.items() if compare(k, student.get(k), expected, **options)]
+    differing = [k for k, expected in reference.items()
+                 if not (reported and k not in student)  # a value missing because the call raised: said once
+                 and compare(k, student.get(k), expected, **options)]
+    return reported + differing
 
 
 def first_differing_key(student: dict[str, Any], reference: dict[str, Any], **options: Any) -> str | None:
@@ -76,5 +103,5 @@ def first_error(student: dict[str, Any]) -> ErrorValue | None:
 def error_verdict(name: str, error: ErrorValue) -> Verdict:
     """The verdict for a call that raised."""
     if error.not_implemented:
-        return Verdict.failed(f"TODO not done: {error.message}")
-    return Verdict.failed(f"'{name}' raised {error}")
+        return Verdict.failed(bilingual("TODO not done: {message}", message=error.message))
+    return Verdict.failed(bilingual("'{name}' raised {error}", name=name, error=error_both(error)))

@@ -13,7 +13,8 @@ from autograder.feedback.diagnosis import (EVALUATE_ACCURACY_MISTAKES, EVALUATE_
                                            TRAIN_MISTAKES, TRAIN_RETURN_MISTAKES, TRAIN_STEP_MISTAKES, explain,
                                            matching_mistakes)
 from autograder.feedback.pictures import LOSS_CURVE, accuracy_pictures
-from autograder.grade.compare import compare, describe
+from autograder.feedback.catalog import bilingual
+from autograder.grade.compare import compare, describe_both
 from autograder.grade.rescore import GRADER_PREDICTIONS
 from autograder.run.values import TensorValue
 
@@ -31,35 +32,35 @@ MIN_AGREEMENT = 0.98  # the student's forward and the grader's, on the same trai
 def transform(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     got = student.get("build_transform()(image)")
     if isinstance(got, TensorValue) and got.array.size and got.array.min() >= 0.0 and got.array.max() <= 1.0:
-        return Verdict.failed("'build_transform()(image)' has values in [0, 1], expected [-1, 1]: after ToTensor(), "
-                              "add Normalize(mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5)).")
+        return Verdict.failed(bilingual("'build_transform()(image)' has values in [0, 1], expected [-1, 1]: after "
+                                        "ToTensor(), add Normalize(mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))."))
     return compare_all(student, reference, rtol=1e-5, atol=1e-5, hints={
-        "build_transform()(image)": "Compose ToTensor() (HWC uint8 -> CHW float in [0, 1]) and Normalize(0.5, 0.5).",
+        "build_transform()(image)": bilingual("Compose ToTensor() (HWC uint8 -> CHW float in [0, 1]) and Normalize(0.5, 0.5)."),
     })
 
 
 @check("unnormalize", title="TODO 2 unnormalize: back to [0, 1]")
 def unnormalize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "unnormalize(x)": "Invert Normalize: x * 0.5 + 0.5, then clamp to [0, 1].",
-        "x after unnormalize(x) (must be unchanged)": "Do not change the input in place (no mul_/add_/clamp_ on it).",
+        "unnormalize(x)": bilingual("Invert Normalize: x * 0.5 + 0.5, then clamp to [0, 1]."),
+        "x after unnormalize(x) (must be unchanged)": bilingual("Do not change the input in place (no mul_/add_/clamp_ on it)."),
     })
 
 
 @check("visualize", title="TODO 3 visualize: a figure of images with class names")
 def visualize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, atol=1e-4, hints={
-        "pixel values shown": "Show unnormalize(images): values back in [0, 1], each as (H, W, C) (permute(1, 2, 0)).",
-        "subplot titles": "Title each subplot with class_names[label].",
-        "number of subplots showing an image": "Draw each image on its own subplot (plt.subplots).",
+        "pixel values shown": bilingual("Show unnormalize(images): values back in [0, 1], each as (H, W, C) (permute(1, 2, 0))."),
+        "subplot titles": bilingual("Title each subplot with class_names[label]."),
+        "number of subplots showing an image": bilingual("Draw each image on its own subplot (plt.subplots)."),
     })
 
 
 @check("fc_layers", title="TODO 4 TwoLayerFC: layers (fc1, fc2)")
 def fc_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "linear layers": "TwoLayerFC(input_size, hidden_size, num_classes) needs fc1: input_size -> hidden_size and "
-                         "fc2: hidden_size -> num_classes.",
+        "linear layers": bilingual("TwoLayerFC(input_size, hidden_size, num_classes) needs fc1: input_size -> hidden_size and "
+                         "fc2: hidden_size -> num_classes."),
     })
 
 
@@ -67,8 +68,8 @@ def fc_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 def fc_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
         "TwoLayerFC(128, 37, 7)(x) for x of shape (4, 2, 8, 8)":
-            "With the same weights the scores differ: is the ReLU between fc1 and fc2, and is x flattened to "
-            "(N, C*H*W)?",
+            bilingual("With the same weights the scores differ: is the ReLU between fc1 and fc2, and is x flattened to "
+            "(N, C*H*W)?"),
     })
 
 
@@ -96,16 +97,16 @@ def fc_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verd
 @check("count_parameters", title="TODO 5 count_parameters")
 def count_parameters(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "count_parameters(...) with the last bias frozen": "Count only parameters with requires_grad.",
-        "count_parameters(Linear(7, 5), ReLU, Linear(5, 3))": "Sum p.numel() over model.parameters().",
+        "count_parameters(...) with the last bias frozen": bilingual("Count only parameters with requires_grad."),
+        "count_parameters(Linear(7, 5), ReLU, Linear(5, 3))": bilingual("Sum p.numel() over model.parameters()."),
     })
 
 
 @check("conv_layers", title="TODO 8 ThreeLayerConvNet: layers (5x5 pad 2, 3x3 pad 1, FC)")
 def conv_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "convolution layers": "conv1: in_channel -> channel_1, 5x5, padding 2; conv2: channel_1 -> channel_2, 3x3, padding 1.",
-        "linear layers": "The FC layer maps channel_2 * 32 * 32 features to num_classes.",
+        "convolution layers": bilingual("conv1: in_channel -> channel_1, 5x5, padding 2; conv2: channel_1 -> channel_2, 3x3, padding 1."),
+        "linear layers": bilingual("The FC layer maps channel_2 * 32 * 32 features to num_classes."),
     })
 
 
@@ -113,7 +114,7 @@ def conv_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 def conv_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
         "ThreeLayerConvNet(4, 7, 5, 6)(x) for x of shape (3, 4, 32, 32)":
-            "With the same weights the scores differ: conv1 -> ReLU -> conv2 -> ReLU -> flatten -> fc.",
+            bilingual("With the same weights the scores differ: conv1 -> ReLU -> conv2 -> ReLU -> flatten -> fc."),
     })
 
 
@@ -131,12 +132,12 @@ def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
     wanted = {k: reference[k] for k in ("forward passes (one per batch)", _PARAMETERS, _RETURNED) if k in reference}
     student = {k: v for k, v in student.items() if k != "model in training mode during train()"}
     verdict = compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
-        _PARAMETERS: "From the same weights and batches the result differs. In each step: "
+        _PARAMETERS: bilingual("From the same weights and batches the result differs. In each step: "
                      "optimizer.zero_grad(), forward, F.cross_entropy(scores, labels), loss.backward(), "
-                     "optimizer.step() — in this order.",
-        "forward passes (one per batch)": "Call the model once per batch of the loader.",
-        _RETURNED: "Return the epoch's mean loss per sample as a Python float "
-                   "(add loss.item() * batch_size, divide by the number of samples).",
+                     "optimizer.step() — in this order."),
+        "forward passes (one per batch)": bilingual("Call the model once per batch of the loader."),
+        _RETURNED: bilingual("Return the epoch's mean loss per sample as a Python float "
+                   "(add loss.item() * batch_size, divide by the number of samples)."),
     })
     mistakes = reference.get(TRAIN_MISTAKES) or {}
     verdict = _with_diagnosis(verdict, student, wanted, mistakes.get("parameters"), key=_PARAMETERS,
@@ -153,14 +154,14 @@ def train_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     error = first_error(student)
     if error is not None and key not in student:  # it raised before the first forward pass
         return error_verdict("train(...)", error)
-    return compare_all({key: student.get(key)}, {key: reference[key]}, hints={key: "Call model.train() before the loop."})
+    return compare_all({key: student.get(key)}, {key: reference[key]}, hints={key: bilingual("Call model.train() before the loop.")})
 
 
 @check("train_device", title="TODO 6 train: batches moved to `device`")
 def train_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "images moved to device": "Step 2: images = images.to(device).",
-        "labels moved to device": "Step 2: labels = labels.to(device).",
+        "images moved to device": bilingual("Step 2: images = images.to(device)."),
+        "labels moved to device": bilingual("Step 2: labels = labels.to(device)."),
     })
 
 
@@ -179,8 +180,8 @@ def evaluate_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
     if student.get(keys[0]) is None and error is not None:
         return error_verdict("evaluate(...)", error)
     return compare_all({k: student.get(k) for k in keys}, {k: reference[k] for k in keys}, hints={
-        keys[0]: "Call model.eval() before evaluating.",
-        keys[1]: "Evaluate inside `with torch.no_grad():` (or decorate with @torch.no_grad()).",
+        keys[0]: bilingual("Call model.eval() before evaluating."),
+        keys[1]: bilingual("Evaluate inside `with torch.no_grad():` (or decorate with @torch.no_grad())."),
     })
 
 
@@ -208,10 +209,10 @@ def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Ver
     student_part = _subset(student, prefixes, even_batches=False)
     reference_part = _subset(reference, prefixes, even_batches=False)
     verdict = compare_all(student_part, reference_part, rtol=1e-6, atol=1e-9, hints={
-        _ACCURACY_KEY: "Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
-                       "answers divided by the number of samples (not of batches).",
-        "evaluate(..., mode='test')": "scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
-                                      "of shape (N,) like labels.",
+        _ACCURACY_KEY: bilingual("Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
+                       "answers divided by the number of samples (not of batches)."),
+        "evaluate(..., mode='test')": bilingual("scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
+                                      "of shape (N,) like labels."),
     })
     return _with_diagnosis(verdict, student_part, reference_part, (reference.get(EVALUATE_MISTAKES) or {}).get("accuracy"),
                            key=_ACCURACY_KEY, catalog=EVALUATE_ACCURACY_MISTAKES,
@@ -224,9 +225,9 @@ def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
     student_part = _subset(student, prefixes, even_batches=True)
     reference_part = _subset(reference, prefixes, even_batches=True)
     verdict = compare_all(student_part, reference_part, rtol=1e-5, atol=1e-6, hints={
-        _LOSS_KEY: "In 'val' mode, add F.cross_entropy(scores, labels, reduction='sum') "
-                   "per batch and divide by the number of samples.",
-        "loss from evaluate(..., mode='test')": "In 'test' mode the loss is None.",
+        _LOSS_KEY: bilingual("In 'val' mode, add F.cross_entropy(scores, labels, reduction='sum') "
+                   "per batch and divide by the number of samples."),
+        "loss from evaluate(..., mode='test')": bilingual("In 'test' mode the loss is None."),
     })
     return _with_diagnosis(verdict, student_part, reference_part, (reference.get(EVALUATE_MISTAKES) or {}).get("loss"),
                            key=_LOSS_KEY, catalog=EVALUATE_LOSS_MISTAKES, subject_ko="evaluate()가 반환한 loss 값",
@@ -235,7 +236,7 @@ def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
 
 @check("evaluate_device", title="TODO 7 evaluate: batches moved to `device`")
 def evaluate_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={"images moved to device": "Step 1: images = images.to(device).",
+    return compare_all(student, reference, hints={"images moved to device": bilingual("Step 1: images = images.to(device)."),
                                                   "labels moved to device": "1) labels도 device로 옮기세요 / Step 1: "
                                                   "labels = labels.to(device) (preds == labels fails on a GPU "
                                                   "otherwise)."})
@@ -248,13 +249,13 @@ def _run_items(values: dict[str, Any], *, device: bool) -> dict[str, Any]:
 @check("run_pipeline", title="TODO 9 run: transform, loaders, model, SGD, train then evaluate", probe="run")
 def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(_run_items(student, device=False), _run_items(reference, device=False), hints={
-        "run(model='conv', epochs=2): calls in order": "Each epoch: train() then evaluate(mode='val'); after the epochs "
-                                                       "evaluate(mode='test') once.",
-        "run(model='conv', epochs=2): optimizer": "Step 6 uses optim.SGD.",
-        "run(model='conv', epochs=2): learning rate": "Pass lr=config.learning_rate to SGD.",
-        "run(model='conv', epochs=2): momentum": "Pass momentum=config.momentum to SGD.",
-        "run(model='conv', epochs=2): model": "config.model 'conv' means ThreeLayerConvNet.",
-        "run(model='fc', epochs=1): model": "config.model 'fc' means TwoLayerFC.",
+        "run(model='conv', epochs=2): calls in order": bilingual("Each epoch: train() then evaluate(mode='val'); after the epochs "
+                                                       "evaluate(mode='test') once."),
+        "run(model='conv', epochs=2): optimizer": bilingual("Step 6 uses optim.SGD."),
+        "run(model='conv', epochs=2): learning rate": bilingual("Pass lr=config.learning_rate to SGD."),
+        "run(model='conv', epochs=2): momentum": bilingual("Pass momentum=config.momentum to SGD."),
+        "run(model='conv', epochs=2): model": bilingual("config.model 'conv' means ThreeLayerConvNet."),
+        "run(model='fc', epochs=1): model": bilingual("config.model 'fc' means TwoLayerFC."),
         "run(model='fc', epochs=1): model built with": "4) config의 크기로 모델을 만드세요 / Step 4: "
                                                        "TwoLayerFC(3 * 32 * 32, config.hidden_size, 10).",
         "run(model='conv', epochs=2): model built with": "4) config의 크기로 모델을 만드세요 / Step 4: "
@@ -275,8 +276,8 @@ def run_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     if error is not None and not any(k.startswith("run(model=") for k in items):
         return error_verdict("run(config)", error)
     return compare_all(items, _run_items(reference, device=True), hints={
-        "run(model='conv', epochs=2): model device during train()": "Step 5: model = model.to(device).",
-        "run(model='fc', epochs=1): model device during train()": "Step 5: model = model.to(device).",
+        "run(model='conv', epochs=2): model device during train()": bilingual("Step 5: model = model.to(device)."),
+        "run(model='fc', epochs=1): model device during train()": bilingual("Step 5: model = model.to(device)."),
         "run(device=None): model device during train()": "1) config.device가 None이면 cuda가 있을 때 cuda, 없으면 "
                                                          "cpu를 쓰세요 / Step 1: when config.device is None, use "
                                                          "torch.device('cuda' if torch.cuda.is_available() else 'cpu').",
@@ -290,7 +291,8 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
         return error_verdict(f"training {model}", error)
     got, expected = student.get("predictions"), reference.get("predictions")
     if not isinstance(got, TensorValue) or got.shape != (len(labels),):
-        return Verdict.failed(f"'{model} predictions' could not be made: got {describe(got)}")
+        return Verdict.failed(bilingual("'{model} predictions' could not be made: got {got}", model=model,
+                                        got=describe_both(got)))
     graded = student.get(GRADER_PREDICTIONS)
     if isinstance(graded, dict) and "grader failure" in graded:
         return Verdict(0.0, f"{graded['grader failure']}; 학생의 잘못이 아닙니다 / this is not your fault",

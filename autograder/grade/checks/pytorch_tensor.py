@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from autograder.grade.checks.common import compare_all, error_verdict
-from autograder.grade.compare import describe
+from autograder.grade.checks.common import compare_all, compare_parts, error_verdict
+from autograder.feedback.catalog import bilingual
+from autograder.grade.compare import describe_both
 from autograder.grade.registry import Verdict
 from autograder.grade.registry import check as _check
 from autograder.run.values import ErrorValue, TensorValue
@@ -20,7 +21,7 @@ _KEEP_INPUTS = ("입력을 바꾸지 말고 새 결과를 돌려주세요 / Retu
 @check("zeros_and_ones", title="TODO 1 make_zeros_and_ones")
 def zeros_and_ones(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "make_zeros_and_ones((2, 3))": "Return (np.zeros(shape), np.ones(shape)).",
+        "make_zeros_and_ones((2, 3))": bilingual("Return (np.zeros(shape), np.ones(shape))."),
     })
 
 
@@ -30,33 +31,42 @@ def _random_properties(student: dict[str, Any], *, call: str, integer: bool, low
         if isinstance(value, ErrorValue):
             return error_verdict(call, value)
     if not isinstance(first, TensorValue) or first.kind != "ndarray":
-        return Verdict.failed(f"'{call}' has the wrong type: got {describe(first)}, expected a numpy array")
+        return Verdict.failed(bilingual("'{call}' has the wrong type: got {got}, expected a numpy array", call=call,
+                                        got=describe_both(first)))
     shape = (60, 50) if integer else (50, 40)
     if first.shape != shape:
-        return Verdict.failed(f"'{call}' has the wrong shape: got {first.shape}, expected {shape}")
+        return Verdict.failed(bilingual("'{call}' has the wrong shape: got {got}, expected {expected}", call=call,
+                                        got=first.shape, expected=shape))
     kind = first.array.dtype.kind
     if integer and kind not in "iu":
-        return Verdict.failed(f"'{call}' has the wrong dtype: got {first.dtype}, expected an integer dtype")
+        return Verdict.failed(bilingual("'{call}' has the wrong dtype: got {got}, expected an integer dtype", call=call,
+                                        got=first.dtype))
     if not integer and kind != "f":
-        return Verdict.failed(f"'{call}' has the wrong dtype: got {first.dtype}, expected a float dtype")
+        return Verdict.failed(bilingual("'{call}' has the wrong dtype: got {got}, expected a float dtype", call=call,
+                                        got=first.dtype))
     values = first.array
     if values.min() < low or values.max() >= high:
         bounds = f"[{low:g}, {high:g})" if not integer else f"{low:g}..{high - 1:g} (high={high:g} is excluded)"
-        return Verdict.failed(f"'{call}' has values outside {bounds}: got min {values.min():g}, max {values.max():g}")
+        return Verdict.failed(bilingual("'{call}' has values outside {bounds}: got min {low}, max {high}", call=call,
+                                        bounds=bounds, low=f"{values.min():g}", high=f"{values.max():g}"))
     if not isinstance(same, TensorValue) or not np.array_equal(same.array, values):
-        return Verdict.failed(f"'{call}' is not reproducible: the same seed gave a different matrix. "
-                              "Make the generator from the seed (np.random.default_rng(seed)).")
+        return Verdict.failed(bilingual("'{call}' is not reproducible: the same seed gave a different matrix. Make the "
+                                        "generator from the seed (np.random.default_rng(seed)).", call=call))
     if isinstance(other, TensorValue) and np.array_equal(other.array, values):
-        return Verdict.failed(f"'{call}' ignores the seed: seeds 7 and 8 gave the same matrix")
+        return Verdict.failed(bilingual("'{call}' ignores the seed: seeds 7 and 8 gave the same matrix. Make the "
+                                        "generator from the seed (np.random.default_rng(seed)).", call=call))
     if integer:
         missing = sorted(set(range(int(low), int(high))) - set(np.unique(values).tolist()))
         if missing:
-            return Verdict.failed(f"'{call}' never produced {missing} in 3,000 draws from {low:g}..{high - 1:g}")
+            return Verdict.failed(bilingual("'{call}' never produced {missing} in 3,000 draws from {low}..{high}. "
+                                            "rng.integers(low, high) draws from low to high - 1.", call=call,
+                                            missing=missing, low=f"{low:g}", high=f"{high - 1:g}"))
     else:
         mean, std = float(values.mean()), float(values.std())
         if abs(mean - 0.5) > 0.05 or abs(std - 0.2887) > 0.04:
-            return Verdict.failed(f"'{call}' does not look uniform on [0, 1): mean {mean:.3f} (expected about 0.5), "
-                                  f"std {std:.3f} (expected about 0.289). Use rng.random(shape), not a normal distribution.")
+            return Verdict.failed(bilingual("'{call}' does not look uniform on [0, 1): mean {mean} (expected about 0.5), "
+                                            "std {std} (expected about 0.289). Use rng.random(shape), not a normal "
+                                            "distribution.", call=call, mean=f"{mean:.3f}", std=f"{std:.3f}"))
     return Verdict.passed()
 
 
@@ -73,21 +83,21 @@ def random_int_matrix(student: dict[str, Any], reference: dict[str, Any]) -> Ver
 
 @check("indexing", title="TODO 4 indexing (get_element, get_row, get_column, get_block, select_greater_than)")
 def indexing(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, check_dtype=False, hints={
-        "get_block(m, rows=(0, 2), cols=(1, 4))": "Slices are half-open: m[r0:r1, c0:c1].",
-        "select_greater_than(m, 6.5)": "Use a boolean mask: m[m > threshold].",
+    return compare_parts(student, reference, check_dtype=False, hints={  # five functions: a fifth of the points each
+        "get_block(m, rows=(0, 2), cols=(1, 4))": bilingual("Slices are half-open: m[r0:r1, c0:c1]."),
+        "select_greater_than(m, 6.5)": bilingual("Use a boolean mask: m[m > threshold]."),
         "select_greater_than(m, m[1, 2]) (a threshold that is an element)":
             "threshold보다 큰 원소만 고르세요(같은 값은 빼야 합니다) / Strictly greater: an element equal to the "
             "threshold is left out (m[m > threshold], not >=).",
-        "get_column(m, 1)": "A column is m[:, col].",
+        "get_column(m, 1)": bilingual("A column is m[:, col]."),
     })
 
 
 @check("arithmetic", title="TODO 5 matrix arithmetic")
 def arithmetic(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "matrix_product(a, c)": "The matrix product is a @ b (np.matmul), not a * b.",
-        "elementwise_product(a, b)": "The elementwise product is a * b.",
+    return compare_parts(student, reference, hints={  # five functions: a fifth of the points each
+        "matrix_product(a, c)": bilingual("The matrix product is a @ b (np.matmul), not a * b."),
+        "elementwise_product(a, b)": bilingual("The elementwise product is a * b."),
         **{f"{call} leaves its inputs unchanged": _KEEP_INPUTS for call in (
             "matrix_sum(a, b)", "matrix_difference(a, b)", "elementwise_product(a, b)", "matrix_product(a, c)",
             "scalar_multiple(a, 2.5)")},
@@ -97,54 +107,56 @@ def arithmetic(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 @check("mean", title="TODO 6 matrix_mean")
 def mean(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "matrix_mean(m, axis=0)": "Pass the axis on: a.mean(axis=axis).",
-        "matrix_mean(m, axis=1)": "Pass the axis on: a.mean(axis=axis).",
+        "matrix_mean(m, axis=0)": bilingual("Pass the axis on: a.mean(axis=axis)."),
+        "matrix_mean(m, axis=1)": bilingual("Pass the axis on: a.mean(axis=axis)."),
     })
 
 
 @check("transpose", title="TODO 7 matrix_transpose")
 def transpose(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={"matrix_transpose(m)": "Use a.T (reshape does not transpose)."})
+    return compare_all(student, reference, hints={"matrix_transpose(m)": bilingual("Use a.T (reshape does not transpose).")})
 
 
 @check("list_conversion", title="TODO 8 list_to_tensor / tensor_to_list")
 def list_conversion(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "type(tensor_to_list(t))": "Use t.tolist(), which gives nested Python lists.",
+        "type(tensor_to_list(t))": bilingual("Use t.tolist(), which gives nested Python lists."),
     })
 
 
 @check("numpy_conversion", title="TODO 9 numpy_to_tensor / tensor_to_numpy")
 def numpy_conversion(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "numpy_to_tensor(a) shares memory with a": "torch.from_numpy(a) shares memory; torch.tensor(a) copies.",
-        "tensor_to_numpy(t * 2) for t requiring grad": "Detach first: t.detach().cpu().numpy().",
+        "numpy_to_tensor(a) shares memory with a": bilingual("torch.from_numpy(a) shares memory; torch.tensor(a) copies."),
+        "tensor_to_numpy(t * 2) for t requiring grad": bilingual("Detach first: t.detach().cpu().numpy()."),
     })
 
 
 @check("get_device", title="TODO 10 get_device")
 def get_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "get_device() with a GPU": "Choose 'cuda' when prefer_cuda and torch.cuda.is_available().",
-        "get_device() without a GPU": "Fall back to 'cpu' when torch.cuda.is_available() is False.",
+        "get_device() with a GPU": bilingual("Choose 'cuda' when prefer_cuda and torch.cuda.is_available()."),
+        "get_device() without a GPU": bilingual("Fall back to 'cpu' when torch.cuda.is_available() is False."),
     })
 
 
 @check("to_device", title="TODO 11 to_device")
 def to_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "to_device(t, device).device.type": "Return t.to(device): the tensor must end up on the device it was given.",
+        "to_device(t, device).device.type": bilingual(
+            "Return t.to(device): the tensor must end up on the device it was given (without a GPU the grader gives "
+            "the 'meta' device, which stands in for 'cuda')."),
     })
 
 
 @check("squeeze", title="TODO 12 add_dimension / remove_size_one_dimensions")
 def squeeze(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "add_dimension(t, 1)": "Use t.unsqueeze(dim) with the dim you were given.",
+        "add_dimension(t, 1)": bilingual("Use t.unsqueeze(dim) with the dim you were given."),
         "add_dimension(t, 0) leaves its inputs unchanged": _KEEP_INPUTS + " (t.unsqueeze(dim), not t.unsqueeze_(dim))",
         "remove_size_one_dimensions(t of shape (1, 2, 1, 3)) leaves its inputs unchanged":
             _KEEP_INPUTS + " (t.squeeze(), not t.squeeze_())",
-        "remove_size_one_dimensions(t of shape (2, 1, 3, 1))": "Remove every size-1 dimension: t.squeeze() with no dim.",
+        "remove_size_one_dimensions(t of shape (2, 1, 3, 1))": bilingual("Remove every size-1 dimension: t.squeeze() with no dim."),
     })
 
 
@@ -152,35 +164,35 @@ def squeeze(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 def view_reshape(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
         "view_as_rows(t.t(), 2) on a non-contiguous tensor":
-            "view_as_rows must use t.view(rows, -1), which needs contiguous memory and so raises here.",
+            bilingual("view_as_rows must use t.view(rows, -1), which needs contiguous memory and so raises here."),
         "reshape_as_rows(t.t(), 2) on a non-contiguous tensor":
-            "reshape_as_rows must use t.reshape(rows, -1), which also works on non-contiguous tensors (view does not).",
-        "view_as_rows(t, 3) shares memory with t": "view never copies: use t.view(rows, -1).",
+            bilingual("reshape_as_rows must use t.reshape(rows, -1), which also works on non-contiguous tensors (view does not)."),
+        "view_as_rows(t, 3) shares memory with t": bilingual("view never copies: use t.view(rows, -1)."),
     })
 
 
 @check("cat_stack", title="TODO 14 concatenate / stack")
 def cat_stack(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
-        "concatenate([a, b], dim=0)": "torch.cat joins along an existing dimension; torch.stack adds a new one.",
-        "stack([a, b], dim=0)": "torch.stack adds a new dimension; torch.cat joins along an existing one.",
+        "concatenate([a, b], dim=0)": bilingual("torch.cat joins along an existing dimension; torch.stack adds a new one."),
+        "stack([a, b], dim=0)": bilingual("torch.stack adds a new dimension; torch.cat joins along an existing one."),
     })
 
 
 @check("autograd", title="TODO 15 autograd_gradient (requires_grad, backward, .grad)")
 def autograd(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, rtol=1e-4, atol=1e-6, hints={
-        "gradient": "Make w require gradients, compute the mean squared error, call loss.backward(), return w.grad.",
-        "w after the call (must be unchanged)": "Work on a copy: w = w.detach().clone().requires_grad_(True).",
-        "w.requires_grad after the call": "Work on a copy: w = w.detach().clone().requires_grad_(True).",
+        "gradient": bilingual("Make w require gradients, compute the mean squared error, call loss.backward(), return w.grad."),
+        "w after the call (must be unchanged)": bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
+        "w.requires_grad after the call": bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
     })
 
 
 @check("mse", title="TODO 16 linear_mse_loss / linear_mse_gradients")
 def mse(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, rtol=1e-4, atol=1e-6, hints={
-        "dL/dw": "d/dw mean((w*x + b - y)**2) = 2 * mean((w*x + b - y) * x).",
-        "dL/db": "d/db mean((w*x + b - y)**2) = 2 * mean(w*x + b - y).",
+        "dL/dw": bilingual("d/dw mean((w*x + b - y)**2) = 2 * mean((w*x + b - y) * x)."),
+        "dL/db": bilingual("d/db mean((w*x + b - y)**2) = 2 * mean(w*x + b - y)."),
     })
 
 
@@ -191,13 +203,13 @@ def gradient_descent(student: dict[str, Any], reference: dict[str, Any]) -> Verd
     if isinstance(losses, list) and isinstance(expected, list) and len(losses) == len(expected) > 2:
         if np.isclose(losses[0], expected[0], rtol=1e-4) and np.isclose(losses[1], expected[1], rtol=1e-4) \
                 and not np.allclose(losses, expected, rtol=1e-3, atol=1e-5):
-            return Verdict.failed(
-                f"'losses' agree for the first two steps and then drift (last step: got {losses[-1]:.6g}, expected "
-                f"{expected[-1]:.6g}). Reset the gradients after every step (w.grad.zero_(), b.grad.zero_()): "
-                "backward() adds to .grad.")
+            return Verdict.failed(bilingual(
+                "'losses' agree for the first two steps and then drift (last step: got {got}, expected {expected}). "
+                "Reset the gradients after every step (w.grad.zero_(), b.grad.zero_()): backward() adds to .grad.",
+                got=f"{losses[-1]:.6g}", expected=f"{expected[-1]:.6g}"))
     return compare_all(student, reference, rtol=1e-3, atol=1e-5, hints={
-        "losses": "Record float(loss) once per step, before updating w and b, with the lr and steps you were given.",
-        "w": "Update inside torch.no_grad(): w -= lr * w.grad (the lr you were given), then reset w.grad.",
+        "losses": bilingual("Record float(loss) once per step, before updating w and b, with the lr and steps you were given."),
+        "w": bilingual("Update inside torch.no_grad(): w -= lr * w.grad (the lr you were given), then reset w.grad."),
         "types of w, b and the losses": "GDResult에는 파이썬 float를 넣으세요 / GDResult holds Python floats: "
                                         "w.item(), b.item() and loss.item(), not tensors.",
     })
