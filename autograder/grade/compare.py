@@ -16,9 +16,11 @@ from autograder.run.values import ErrorValue, TensorValue
 NUMERIC_KINDS = "biufc"  # numpy dtype kinds of numbers (booleans included)
 
 
-def error_both(error: ErrorValue) -> Both:
+def error_both(error: Any) -> Both:
     """An error for a message: in Korean its type and where it happened (the exception's own words are
-    English), in English all of it."""
+    English), in English all of it. Anything but an ErrorValue: its text, in both."""
+    if not isinstance(error, ErrorValue):
+        return Both(str(error), str(error))
     return Both(f"{error.type} ({error.where})" if error.where else error.type, str(error))
 
 

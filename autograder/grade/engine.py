@@ -29,7 +29,7 @@ from autograder.probes.common import ANSWER_KEY_RUN
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
 from autograder.run.sandbox import ProbeEvent
 from autograder.run import confine as sandbox_confine
-from autograder.run.values import ErrorValue, read_result
+from autograder.run.values import read_result
 
 SEED = 0
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "results.json")
@@ -358,7 +358,7 @@ def _student_fault(outcome: ProbeOutcome) -> Verdict:
     if outcome.status in ("raised", "import"):
         return error_verdict(outcome.name, outcome.value) if outcome.status == "raised" else \
             Verdict.failed(bilingual("your module could not be imported: {error}. Fix the line it names and run "
-                                     "the file once yourself.", error=_error_both(outcome.value)))
+                                     "the file once yourself.", error=error_both(outcome.value)))
     reasons = {
         "timeout": marked("stopped (time limit)"), "memory": marked("stopped (memory limit)"),
         "output": marked("stopped (output limit)"), "exited": marked("stopped (your code ended the process)"),
@@ -373,11 +373,6 @@ def _student_fault(outcome: ProbeOutcome) -> Verdict:
     if outcome.output_tail.strip() and outcome.status in ("exited", "memory", "output"):
         message += f"\n마지막 출력 줄 / last output line: {inert_line(outcome.output_tail)}"
     return Verdict.failed(message)
-
-
-def _error_both(value: Any) -> Any:
-    """An error for a message in both languages (`error_both`), or the value as it is."""
-    return error_both(value) if isinstance(value, ErrorValue) else value
 
 
 def _safe_message(message: str) -> str:

@@ -594,6 +594,8 @@ def run_probes(
             on_event(event)
 
     def tell_decided() -> None:  # the outcomes a failure or the total time limit decided, in the requests' order
+        if on_event is None:
+            return
         for request in probes:
             if request.name in outcomes:
                 tell(ProbeEvent("done", request.name, outcome=outcomes[request.name]))

@@ -17,11 +17,16 @@ def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: di
     """Full points when every value of the reference's result is matched; else what differs followed by its
     hint. When several parts differ: how many, their hints first (each said once), then every part (a TODO not
     done: that alone)."""
-    keys = differing_keys(student, reference, **options)
+    return _verdict(differing_keys(student, reference, **options), student, reference, hints or {}, **options)
+
+
+def _verdict(keys: list[str], student: dict[str, Any], reference: dict[str, Any], hints: dict[str, str],
+             **options: Any) -> Verdict:
+    """compare_all's verdict for the differing `keys`."""
     if not keys:
         return Verdict.passed()
     stub = next((k for k in keys if isinstance(student.get(k), ErrorValue) and student[k].not_implemented), None)
-    parts = [_part(k, student, reference, hints or {}, **options) for k in ([stub] if stub else keys)]
+    parts = [_part(k, student, reference, hints, **options) for k in ([stub] if stub else keys)]
     messages = list(dict.fromkeys(message for message, _ in parts))
     said = list(dict.fromkeys(hint for _, hint in parts if hint))
     if len(messages) == 1:
@@ -56,11 +61,12 @@ def compare_parts(student: dict[str, Any], reference: dict[str, Any], *, part_of
                   hints: dict[str, str] | None = None, **options: Any) -> Verdict:
     """compare_all with partial points for independent parts (by default, the functions the keys call): each
     part earns its share of the check's points when all its values match; the message names the parts that did."""
-    verdict = compare_all(student, reference, hints=hints, **options)
+    keys = differing_keys(student, reference, **options)
+    verdict = _verdict(keys, student, reference, hints or {}, **options)
     if verdict.fraction >= 1:
         return verdict
     parts = list(dict.fromkeys(part_of(k) for k in reference))
-    wrong = {part_of(k) for k in differing_keys(student, reference, **options)}
+    wrong = {part_of(k) for k in keys}
     right = [part for part in parts if part not in wrong]
     if not right or wrong - set(parts):  # nothing right, or a failure outside the known parts: no partial credit
         return verdict
@@ -82,13 +88,7 @@ def differing_keys(student: dict[str, Any], reference: dict[str, Any], **options
 
 def first_differing_key(student: dict[str, Any], reference: dict[str, Any], **options: Any) -> str | None:
     """The first key that differs (see `differing_keys`); None when all match."""
-    for key, got in student.items():
-        if key not in reference and isinstance(got, (ErrorValue, str)):
-            return key
-    for key, expected in reference.items():
-        if compare(key, student.get(key), expected, **options):
-            return key
-    return None
+    return next(iter(differing_keys(student, reference, **options)), None)
 
 
 def first_error(student: dict[str, Any]) -> ErrorValue | None:

@@ -289,6 +289,7 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
     error = first_error(student)
     if error is not None:
         return error_verdict(f"training {model}", error)
+    todo = "4" if model == "TwoLayerFC" else "8"  # the TODO that builds the model
     got, expected = student.get("predictions"), reference.get("predictions")
     if not isinstance(got, TensorValue) or got.shape != (len(labels),):
         return Verdict.failed(bilingual("'{model} predictions' could not be made: got {got}", model=model,
@@ -298,7 +299,6 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
         return Verdict(0.0, f"{graded['grader failure']}; 학생의 잘못이 아닙니다 / this is not your fault",
                        status="grader-error")
     if not isinstance(graded, TensorValue):
-        todo = '4' if model == 'TwoLayerFC' else '8'
         return Verdict.failed(f"{model}: {graded}. TODO {todo}의 층을 먼저 고치세요. / The model trained by train() "
                               f"must keep the layers of TODO {todo} (fix that check first).")
     reference_accuracy = float(np.mean(expected.array == labels))
@@ -318,7 +318,6 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
                             f"not give the predictions of its own trained weights: only {100 * agreement:.1f}% agree "
                             "with the same weights in the reference model. forward() must compute the scores from "
                             "the model's layers only.", data=data, pictures=pictures)
-    todo = "4" if model == "TwoLayerFC" else "8"
     learn_ko = (f"모델이 충분히 배우지 못했습니다. TODO {todo}의 층 가중치가 Kaiming 초기화(nn.init.kaiming_normal_)로 "
                 "시작하는지(0, 상수, 표준정규분포 N(0, 1)로 채우지 마세요), forward()가 모든 층을 지나는지 확인하세요")
     learn_en = (f"the model did not learn enough: check that TODO {todo}'s layer weights start from Kaiming "
