@@ -81,6 +81,9 @@ try:
     c.TolerantExecute.timeout_func = cell_timeout
     c.TolerantExecute.timeout = CELL_TIMEOUT
     c.TolerantExecute.interrupt_on_timeout = True
+    # Saved outputs as a person saw them: a cell's stream output in one piece, with the carriage returns of
+    # text progress bars applied (the final state of each bar, not every redraw).
+    c.TolerantExecute.coalesce_streams = True
 
     # --- times: the course's time zone (due dates are given in it; nbgrader's own export says UTC) -----
     c.Exchange.timezone = COURSE_TIME_ZONE

@@ -15,6 +15,10 @@ from autograder.paths import repo_root
 from autograder.run.limits import Limits
 
 DEFAULTS = Limits()
+LANGUAGE_OPTION = click.option(
+    "--lang", "language", type=click.Choice(["ko+en", "ko", "en"]), default="ko+en", show_default=True,
+    help="The language of the report, results.json and the HTML page: Korean first with English (ko+en), Korean "
+         "only (ko) or English only (en).")
 
 
 @click.group()
@@ -89,16 +93,19 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
 @click.option("--hide", "hidden", multiple=True, metavar="PATH", type=click.Path(path_type=Path),
               help="Another path confined student code must not see (repeatable); see docs/isolation.md.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr while grading (the report is printed all the same).")
+@LANGUAGE_OPTION
 def grade(submission: Path, assignment: str | None, results_path: Path | None, html_path: Path | None, data_dir: str | None,
           solutions_dir: Path | None, skip: tuple[str, ...], no_cache: bool, check_seconds: float, train_seconds: float,
           total_seconds: float, memory_mib: int, processes: int, output_bytes: int, threads: int,
-          import_seconds: float, disk_mib: int, no_confine: bool, hidden: tuple[Path, ...], quiet: bool) -> None:
+          import_seconds: float, disk_mib: int, no_confine: bool, hidden: tuple[Path, ...], quiet: bool,
+          language: str) -> None:
     """Grade SUBMISSION (a folder with release/'s layout, or one assignment's folder).
 
     Student code runs in child processes under the limits below. When the grader runs as root it also
     runs confined: as an unprivileged user, without network, unable to see the answer key, the tests or
     the data sets (docs/isolation.md).
     """
+    from autograder.feedback.language import pair, show
     from autograder.feedback.terminal import TerminalProgress
     from autograder.grade import grade_or_report
 
@@ -108,16 +115,16 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, h
     report = grade_or_report(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
                              data_dir=data_dir, limits=limits, use_cache=not no_cache,
                              skip=skip, confine=False if no_confine else None, hidden=hidden,
-                             progress=None if quiet else TerminalProgress(sys.stderr))
-    click.echo(report.to_text())
+                             progress=None if quiet else TerminalProgress(sys.stderr, language=language))
+    click.echo(report.to_text(language=language))
     if results_path is not None:
-        report.write_results(results_path)
-        click.echo(f"results written to {results_path}")
+        report.write_results(results_path, language=language)
+        click.echo(show(pair(f"results.json을 {results_path}에 썼습니다", f"results written to {results_path}"), language))
     if html_path is not None:
         from autograder.feedback.html import write_html
 
-        write_html(report, html_path)
-        click.echo(f"HTML report written to {html_path}")
+        write_html(report, html_path, language=language)
+        click.echo(show(pair(f"HTML 보고서를 {html_path}에 썼습니다", f"HTML report written to {html_path}"), language))
     sys.exit(report.exit_code)
 
 
@@ -135,28 +142,32 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, h
               help="The answer key (default: the repository's solutions/).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="A Dask distributed scheduler (tcp://host:8786): its workers grade, instead of local processes.")
+@LANGUAGE_OPTION
 def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment: str | None, skip: tuple[str, ...],
-                      data_dir: str | None, solutions_dir: Path | None, scheduler: str | None) -> None:
+                      data_dir: str | None, solutions_dir: Path | None, scheduler: str | None, language: str) -> None:
     """Grade every student in SUBMISSIONS: nbgrader's submitted/ folder (or its course folder), a folder
     with one folder or archive per student, or an LMS/Gradescope bulk-export archive."""
     from tqdm.auto import tqdm
 
     from autograder.course import grade_all
+    from autograder.feedback.language import pair, show
 
     def progress(stream, total):  # noqa: ANN001, ANN202 - click's callback types
         return tqdm(stream, total=total, unit="student", desc="grading", dynamic_ncols=True)
 
     try:
         summary = grade_all(submissions=submissions, out=out, jobs=jobs, assignment=assignment, skip=skip,
-                            data_dir=data_dir, solutions_dir=solutions_dir, progress=progress, scheduler=scheduler)
+                            data_dir=data_dir, solutions_dir=solutions_dir, progress=progress, scheduler=scheduler,
+                            language=language)
     except (OSError, ValueError, TimeoutError) as exc:
         click.echo(f"autograder grade-all: {exc}", err=True)
         sys.exit(2)
     click.echo((out / "summary.md").read_text(encoding="utf-8"))
-    click.echo(f"grades: {out / 'grades.csv'}")
+    click.echo(f"{show(pair('성적', 'grades'), language)}: {out / 'grades.csv'}")
     key = summary.answer_key
     if key.get("score") != key.get("max_score"):
-        click.echo("경고: 정답 코드가 만점이 아닙니다 / warning: the answer key did not get full marks", err=True)
+        click.echo(show(pair("경고: 정답 코드가 만점이 아닙니다", "warning: the answer key did not get full marks"), language),
+                   err=True)
         sys.exit(1)
 
 
@@ -172,8 +183,9 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
 @click.option("--skip", multiple=True, metavar="CHECK", help="Leave out a check (repeatable).")
 @click.option("--memory-mib", type=int, default=None,
               help="Memory of student code on Gradescope (default: 1536, leaving the grader room in the container).")
+@LANGUAGE_OPTION
 def gradescope_command(out: Path, assignments: tuple[str, ...], solutions_dir: Path | None, skip: tuple[str, ...],
-                       memory_mib: int | None) -> None:
+                       memory_mib: int | None, language: str) -> None:
     """Build Gradescope's autograder zip (setup.sh, run_autograder, the answer key) for each assignment."""
     from dataclasses import replace
 
@@ -185,7 +197,7 @@ def gradescope_command(out: Path, assignments: tuple[str, ...], solutions_dir: P
     for assignment in assignments or tuple(ASSIGNMENT_MODULES):
         try:
             path = build_bundle(assignment=assignment, out_dir=out, solutions_dir=solutions_dir or default_solutions_dir(),
-                                skip=skip, limits=limits)
+                                skip=skip, limits=limits, language=language)
         except (OSError, ValueError) as exc:
             click.echo(f"autograder gradescope: {exc}", err=True)
             sys.exit(2)

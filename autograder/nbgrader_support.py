@@ -46,7 +46,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.plugins import CsvExportPlugin
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 from nbgrader.utils import is_grade
 
 from autograder.assign import BuildError, build_assignment, build_file
@@ -155,7 +155,11 @@ def _has_markers(path: Path) -> bool:
 class TolerantExecute(Execute):
     """Execute, but a notebook whose kernel died or hung (`os._exit` in a cell, an endless loop) is still
     handed on to TrustedGrades, which grades the submitted module itself; and the kernel's hidden tests
-    only say that the trusted grader follows (`autograder.notebook.DEFER_ENV`)."""
+    only say that the trusted grader follows (`autograder.notebook.DEFER_ENV`). Its saved outputs are as a
+    person saw them: each cell's stream output in one piece, with the carriage returns of text progress bars
+    applied (nbclient's `coalesce_streams`, which its own class does not let a config file set)."""
+
+    coalesce_streams = Bool(True, help="Merge a cell's stream outputs and apply their carriage returns.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         from autograder.notebook import DEFER_ENV
@@ -186,7 +190,7 @@ class TrustedGrades(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         from autograder.feedback.html import picture_pngs
-        from autograder.notebook import CheckFailed, grade_cells, grade_checks, verdict_text
+        from autograder.notebook import CheckFailed, grade_cells, grade_checks, notebook_language, verdict_text
 
         info = resources["nbgrader"]
         assignment, student, notebook = info["assignment"], info["student"], info["notebook"]
@@ -202,8 +206,10 @@ class TrustedGrades(NbGraderPreprocessor):
             pictures: list[tuple[str, bytes]] = []
             try:
                 outcome = grade_checks(item.assignment, item.checks, folder=submitted)
-                (verdict, text), score = verdict_text(outcome), outcome.score
-                pictures = [drawn for row in outcome.results if row.pictures for drawn in picture_pngs(row.pictures)]
+                language = notebook_language()
+                (verdict, text), score = verdict_text(outcome, language=language), outcome.score
+                pictures = [drawn for row in outcome.results if row.pictures
+                            for drawn in picture_pngs(row.pictures, language=language)]
             except CheckFailed as exc:
                 verdict, text, score = "none", exc.message, 0.0
             cell.outputs = _outputs(verdict, text, score=score, pictures=pictures)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autograder.feedback.language import DEFAULT_LANGUAGE, LANGUAGE_ENV, check_language, pair, show
 from autograder.grade.engine import GradingError, grade_submission
 from autograder.grade.registry import Check, checks_for
 from autograder.grade.report import CheckResult
@@ -56,6 +57,7 @@ class CheckFailed(AssertionError):
     `_render_traceback_` from that method, so the cell's code (the hidden test) never appears."""
 
     def __init__(self, message: str) -> None:
+        message = show(message, notebook_language())
         super().__init__(message)
         self.message = message
 
@@ -79,33 +81,40 @@ class Outcome:
     def points(self) -> float:
         return round(sum(r.points for r in self.results), 4)
 
-    def lines(self) -> list[str]:
+    def lines(self, *, language: str = DEFAULT_LANGUAGE) -> list[str]:
         lines = []
         for row in self.results:
             mark = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "skipped": "SKIP"}.get(row.status, "ERR!")
-            lines.append(f"  [{mark}] {row.title} — {_num(row.score)} / {_num(row.points)}")
+            lines.append(f"  [{mark}] {show(row.title, language)} — {_num(row.score)} / {_num(row.points)}")
             if row.message:  # why it failed; for a passed accuracy check, the accuracy reached
-                lines.extend(f"         {text}" for text in row.message.splitlines())
+                lines.extend(f"         {text}" for text in show(row.message, language).splitlines())
         return lines
+
+
+def notebook_language() -> str:
+    """The language of the grade cells' messages: $AUTOGRADER_LANG ('ko+en', 'ko' or 'en'), else 'ko+en'."""
+    return check_language(os.environ.get(LANGUAGE_ENV) or DEFAULT_LANGUAGE)
 
 
 #: Set (to 1) for the kernels of `nbgrader autograde` when the trusted grader sets every grade cell's result
 #: afterwards (`autograder.nbgrader_support.TrustedGrades`): `check` then only says so, without grading.
 DEFER_ENV = "AUTOGRADER_TRUSTED_GRADES"
-DEFERRED = ("채점은 노트북 밖에서 신뢰할 수 있는 채점기가 합니다. / Graded outside this notebook by the trusted "
-            "grader (autograder grade).")
+DEFERRED = pair("채점은 노트북 밖에서 신뢰할 수 있는 채점기가 합니다.",
+                "Graded outside this notebook by the trusted grader (autograder grade).")
 
 
 def check(assignment: str, *names: str) -> float | None:
     """Grade the checks `names` of `assignment` on the notebook's folder; see the module's docstring."""
+    language = notebook_language()
     if os.environ.get(DEFER_ENV) == "1":
-        print(DEFERRED)
+        print(show(DEFERRED, language))
         return None
     try:
         outcome = grade_checks(assignment, names)
     except ValueError as exc:  # the grade cell names no such check: the notebook's fault, not the student's
-        raise CheckFailed(f"{GRADER_ERROR}: {exc}") from None
-    verdict, text = verdict_text(outcome)
+        raise CheckFailed(f"{GRADER_ERROR}: " + pair("노트북의 채점 셀이 잘못되었습니다:", "the notebook's grade cell is wrong:")
+                          + f" {exc}") from None
+    verdict, text = verdict_text(outcome, language=language)
     if verdict == "full":
         print(text)
         return None
@@ -115,14 +124,15 @@ def check(assignment: str, *names: str) -> float | None:
     raise CheckFailed(text)
 
 
-def verdict_text(outcome: Outcome) -> tuple[str, str]:
-    """('full' | 'partial' | 'none', the text the grade cell shows) for an outcome."""
-    summary = f"자동 채점 / autograder: {_num(outcome.score)} / {_num(outcome.points)}"
+def verdict_text(outcome: Outcome, *, language: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+    """('full' | 'partial' | 'none', the text the grade cell shows in `language`) for an outcome."""
+    summary = f"{show(pair('자동 채점', 'autograder'), language)}: {_num(outcome.score)} / {_num(outcome.points)}"
+    lines = outcome.lines(language=language)
     if outcome.score >= outcome.points:
-        return "full", "\n".join([f"{summary} ✔", *outcome.lines()])
+        return "full", "\n".join([f"{summary} ✔", *lines])
     if outcome.score > 0:
-        return "partial", "\n".join([f"{summary} (부분 점수 / partial credit)", *outcome.lines()])
-    return "none", "\n".join([summary, *outcome.lines()])
+        return "partial", "\n".join([f"{summary} ({show(pair('부분 점수', 'partial credit'), language)})", *lines])
+    return "none", "\n".join([summary, *lines])
 
 
 def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None = None) -> Outcome:
@@ -134,9 +144,10 @@ def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None =
     for name in names:
         if name in skipped:
             item = registry[name]
-            rows[name] = CheckResult(assignment, name, item.title, item.points, 0.0, "skipped",
-                                     f"not graded: left out by {SKIP_ENV} (0 points here; "
-                                     "`autograder grade --skip` leaves it out of the total)")
+            rows[name] = CheckResult(assignment, name, item.title, item.points, 0.0, "skipped", pair(
+                f"채점하지 않음: {SKIP_ENV}로 뺐습니다 (여기서는 0점; `autograder grade --skip`은 합계에서 뺍니다)",
+                f"not graded: left out by {SKIP_ENV} (0 points here; `autograder grade --skip` leaves it out of the "
+                "total)"))
     wanted = [n for n in names if n not in skipped]
     if wanted:
         try:
@@ -146,20 +157,24 @@ def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None =
                 rows.update({n: graded[n] for n in wanted if n in graded})
         except GradingError as exc:  # exit code 3: the grader's own inputs are missing (answer key, CIFAR-10)
             blame = f"{GRADER_ERROR}: " if exc.exit_code == 3 else ""
-            raise CheckFailed(f"{blame}the submission could not be graded: {exc}") from None
+            raise CheckFailed(blame + pair("제출물을 채점할 수 없었습니다:", "the submission could not be graded:")
+                              + f" {exc}") from None
         except KeyboardInterrupt:  # nbgrader interrupts a cell that runs out of time
-            raise CheckFailed(f"{GRADER_ERROR}: grading was interrupted (the cell's time limit; see "
-                              "c.Execute.timeout_func in nbgrader_config.py)") from None
+            raise CheckFailed(f"{GRADER_ERROR}: " + pair(
+                "셀의 시간 제한으로 채점이 중단되었습니다 (nbgrader_config.py의 c.Execute.timeout_func)",
+                "grading was interrupted (the cell's time limit; see c.Execute.timeout_func in nbgrader_config.py)"
+            )) from None
         except Exception as exc:  # noqa: BLE001 - a grader bug must read as one, without the hidden code
-            raise CheckFailed(f"{GRADER_ERROR}: the grader failed ({type(exc).__name__}: {exc}); "
-                              "this is not the student's fault") from None
+            raise CheckFailed(f"{GRADER_ERROR}: " + pair(
+                f"채점기에 오류가 났습니다 ({type(exc).__name__}: {exc}). 학생의 잘못이 아닙니다",
+                f"the grader failed ({type(exc).__name__}: {exc}); this is not the student's fault")) from None
     results = []
     for name in names:
         row = rows.get(name)
         if row is None:
             item = registry[name]
             row = CheckResult(assignment, name, item.title, item.points, 0.0, "grader-error",
-                              "the grader did not report this check")
+                              pair("채점기가 이 검사의 결과를 알려 주지 않았습니다", "the grader did not report this check"))
         if row.status == "grader-error" and GRADER_ERROR not in row.message:
             row = CheckResult(row.assignment, row.name, row.title, row.points, row.score, row.status,
                               f"{GRADER_ERROR}: {row.message}", row.seconds)

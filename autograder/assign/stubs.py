@@ -10,8 +10,8 @@ CODE_STUB: dict[str, str] = {
 #: nbgrader's ClearSolutions.text_stub, for markdown solution cells (``c.ClearSolutions.text_stub = TEXT_STUB``).
 TEXT_STUB: str = "YOUR ANSWER HERE / 여기에 답을 작성하세요"
 
-#: The end of every `.py` stub message.
-NOT_IMPLEMENTED: str = "아직 구현하지 않았습니다 / not implemented yet"
+#: The end of every `.py` stub message (the grader knows it: autograder.run.values).
+from autograder.run.values import NOT_IMPLEMENTED  # noqa: E402
 
 
 def stub_message(qualname: str, label: str | None) -> str:

@@ -28,6 +28,7 @@ from typing import Any, Callable, Collection, Iterable
 
 from autograder.course.discover import StudentWork, content_digest, find_students
 from autograder.course.tables import write_grades_csv, write_summary
+from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, pair, show
 from autograder.paths import default_cache_dir, default_solutions_dir
 from autograder.run.limits import Limits
 
@@ -89,6 +90,7 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
     from autograder.grade import grade_or_report
 
     options = dict(task["options"])
+    language = options.pop("language", DEFAULT_LANGUAGE)  # how the reports speak; the grading is the same
     options["limits"] = Limits(**options["limits"])
     options["cache_dir"] = Path(options["cache_dir"])
     options["solutions_dir"] = Path(options["solutions_dir"])
@@ -99,14 +101,28 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
         "exit_code": report.exit_code, "refusal": report.refusal, "score": report.score,
         "max_score": report.max_score, "seconds": round(time.monotonic() - started, 1),
         "checks": [{"assignment": r.assignment, "name": r.name, "points": r.points, "score": r.score,
-                    "status": r.status, "message": r.message} for r in report.results],
+                    "status": r.status, "message": show(r.message, language)} for r in report.results],
         # Peak resident memory in MiB: this grading process's so far (a pool's process grades several) and
         # the largest of the student's child processes (the kernel's VmHWM, read by the grader).
-        "peak_rss_mib": {"grader": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mib": {"grader": _own_peak_rss_mib(),
                          "student": max((r.peak_rss_mib for r in report.results), default=0.0)},
     }
-    return {"record": record, "report": report.to_text() + "\n", "results": report.to_gradescope(),
-            "html": render_html(report)}
+    return {"record": record, "report": report.to_text(language=language) + "\n",
+            "results": report.to_gradescope(language=language), "html": render_html(report, language=language)}
+
+
+def _own_peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB, as the kernel counts it for its own memory (VmHWM): not
+    getrusage's ru_maxrss, which keeps the peak of the process it was forked from across exec (a spawned worker
+    of a large parent would report the parent's)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def store(folder: Path, outcome: dict[str, Any]) -> dict[str, Any]:
@@ -147,19 +163,21 @@ def grade_all(
     cache_dir: Path | None = None,
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
     scheduler: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> BatchSummary:
     """Grade every student in `submissions` (see `autograder.course.discover`) into `out`.
 
     `jobs`: gradings at once (default: `default_jobs(limits)`). `progress(iterable, total)` wraps the
     stream of finished gradings (the CLI passes a progress bar). Unchanged submissions already graded by
     the same grader are not graded again. `scheduler`: the address of a Dask distributed scheduler
-    (tcp://host:8786) whose workers grade instead of a local pool (see `autograder.course.remote`)."""
+    (tcp://host:8786) whose workers grade instead of a local pool (see `autograder.course.remote`).
+    `language`: of the reports, results.json and messages ('ko+en', 'ko', 'en'); a change grades again."""
     started = time.monotonic()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     solutions_dir = Path(solutions_dir or default_solutions_dir()).resolve()
     cache_dir = Path(cache_dir or default_cache_dir())
-    options = {"assignment": assignment, "skip": sorted(skip), "data_dir": data_dir,
+    options = {"assignment": assignment, "skip": sorted(skip), "data_dir": data_dir, "language": check_language(language),
                "limits": dataclasses.asdict(limits), "solutions_dir": str(solutions_dir), "cache_dir": str(cache_dir)}
     grader = grader_digest(solutions_dir=solutions_dir, options={k: v for k, v in options.items() if k != "cache_dir"})
     summary = BatchSummary(out=out)
@@ -194,7 +212,7 @@ def grade_all(
     summary.records = [records[name] for name in sorted(records)]
     summary.seconds = round(time.monotonic() - started, 1)
     write_grades_csv(out / "grades.csv", summary.records)
-    write_summary(out, summary)
+    write_summary(out, summary, language=language)
     return summary
 
 
@@ -247,8 +265,9 @@ def _pool_stream(tasks: list[dict[str, Any]], jobs: int, work: Callable[[dict[st
 
 
 def _worker_died(task: dict[str, Any], *, reason: str = "the grading process died twice") -> dict[str, Any]:
-    refusal = (f"채점기 오류: 이 제출물을 채점하지 못했습니다. 학생의 잘못이 아닙니다. / The grader failed on this "
-               f"submission ({reason}); this is not the student's fault.")
+    refusal = show(pair("채점기 오류: 이 제출물을 채점하지 못했습니다. 학생의 잘못이 아닙니다.",
+                        f"The grader failed on this submission ({reason}); this is not the student's fault."),
+                   task.get("options", {}).get("language", DEFAULT_LANGUAGE))
     record = {"student": task["student"], "digest": "", "grader": task["grader"], "exit_code": 4, "refusal": refusal,
               "score": 0.0, "max_score": 0.0, "seconds": 0.0, "checks": []}
     results = {"score": 0.0, "output": refusal, "tests": []}

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from autograder.feedback.language import DEFAULT_LANGUAGE, pair, show
 from autograder.grade.registry import checks_for
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ def check_summary(records: list[dict[str, Any]], *, top: int = 3) -> list[dict[s
     return summary
 
 
-def write_summary(out: Path, batch: "BatchSummary") -> None:
-    """summary.json (everything) and summary.md (the same, to read)."""
+def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_LANGUAGE) -> None:
+    """summary.json (everything) and summary.md (the same, to read, in `language`)."""
     records = batch.records
     data = {
         "students": len(records), "graded_now": batch.graded, "unchanged": batch.unchanged,
@@ -86,17 +87,23 @@ def write_summary(out: Path, batch: "BatchSummary") -> None:
         "checks": check_summary(records),
     }
     (out / "summary.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    lines = [f"# 채점 요약 / Grading summary", "",
-             f"- 학생 / students: {data['students']} (이번에 채점 / graded now {data['graded_now']}, "
-             f"바뀌지 않아 건너뜀 / unchanged {data['unchanged']})",
-             f"- 정답 코드 / answer key: {data['answer_key']['score']} / {data['answer_key']['max_score']}",
-             f"- 채점할 수 없었던 제출물 / refused: {', '.join(data['refused']) or '-'}",
-             f"- 채점기 오류 / grader errors: {', '.join(data['grader_errors']) or '-'}",
-             f"- 제외한 항목 / entries left out: {'; '.join(data['skipped_entries']) or '-'}",
-             f"- 걸린 시간 / time: {data['seconds']} s (채점 합계 / sum of gradings {data['grading_seconds']} s)",
-             f"- 최대 메모리 / peak memory (RSS): 채점 프로세스 / grading process {data['peak_rss_mib']['grader']:.0f} MiB, "
-             f"학생 코드 / student code {data['peak_rss_mib']['student']:.0f} MiB", "",
-             "| check | passed | common failures |", "|---|---|---|"]
+
+    def say(ko: str, en: str) -> str:
+        return show(pair(ko, en), language)
+
+    peaks = data["peak_rss_mib"]
+    lines = [f"# {say('채점 요약', 'Grading summary')}", "",
+             f"- {say('학생', 'students')}: {data['students']} ({say('이번에 채점', 'graded now')} {data['graded_now']}, "
+             f"{say('바뀌지 않아 건너뜀', 'unchanged')} {data['unchanged']})",
+             f"- {say('정답 코드', 'answer key')}: {data['answer_key']['score']} / {data['answer_key']['max_score']}",
+             f"- {say('채점할 수 없었던 제출물', 'refused')}: {', '.join(data['refused']) or '-'}",
+             f"- {say('채점기 오류', 'grader errors')}: {', '.join(data['grader_errors']) or '-'}",
+             f"- {say('제외한 항목', 'entries left out')}: {'; '.join(data['skipped_entries']) or '-'}",
+             f"- {say('걸린 시간', 'time')}: {data['seconds']} s ({say('채점 합계', 'sum of gradings')} "
+             f"{data['grading_seconds']} s)",
+             f"- {say('최대 메모리', 'peak memory')} (RSS): {say('채점 프로세스', 'grading process')} "
+             f"{peaks['grader']:.0f} MiB, {say('학생 코드', 'student code')} {peaks['student']:.0f} MiB", "",
+             f"| {say('검사', 'check')} | {say('통과', 'passed')} | {say('흔한 실패', 'common failures')} |", "|---|---|---|"]
     for row in data["checks"]:
         failures = "<br>".join(f"{f['students']}× {f['message']}".replace("|", "\\|") for f in row["common_failures"])
         lines.append(f"| {row['assignment']}.{row['check']} | {row['passed']} / {row['graded']} | {failures or '-'} |")

@@ -15,6 +15,8 @@ import functools
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from autograder.feedback.language import pair
+
 CATALOG = Path(__file__).resolve().parent / "locale" / "ko" / "LC_MESSAGES" / "autograder.po"
 DOMAIN = "autograder"
 
@@ -56,6 +58,7 @@ def marked(english: str) -> str:
 
 
 def bilingual(english: str, /, **fields: Any) -> str:
-    """'한국어 / English' for the message `english` (its Korean from the catalog), fields filled in both."""
+    """The message `english` as a pair of its Korean (from the catalog) and its English, fields filled in both:
+    shown as '한국어 / English', '한국어' or 'English' by the report's language (`autograder.feedback.language`)."""
     text = both(english, **fields)
-    return text.en if text.ko == text.en else f"{text.ko} / {text.en}"
+    return pair(text.ko, text.en)

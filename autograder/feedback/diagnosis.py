@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from autograder.feedback.language import pair
 from autograder.grade.compare import compare
 
 # where the train and evaluate probes put what the grader's mistaken loops give (next to the student's values)
@@ -130,9 +131,9 @@ def explain(names: list[str], catalog: dict[str, Mistake], *, subject_ko: str, s
     done_en = ", or ".join(m.done_en for m in mistakes)
     fixes_ko = list(dict.fromkeys(m.fix_ko for m in mistakes))
     fixes_en = list(dict.fromkeys(m.fix_en for m in mistakes))
-    return (f"진단: {subject_ko}{_subject_particle(subject_ko)} 정답 코드에서 {done_ko}와 정확히 같습니다. "
-            f"{'; '.join(fixes_ko)}. / Diagnosis — {subject_en}: exactly what the reference gives {done_en}. "
-            f"{'; '.join(fixes_en)}.")
+    return pair(f"진단: {subject_ko}{_subject_particle(subject_ko)} 정답 코드에서 {done_ko}와 정확히 같습니다. "
+                f"{'; '.join(fixes_ko)}.",
+                f"Diagnosis — {subject_en}: exactly what the reference gives {done_en}. {'; '.join(fixes_en)}.")
 
 
 def _subject_particle(word: str) -> str:

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from autograder.feedback.language import pair, show
+
 FONT_FAMILY = "NanumGothic"
 _PACKAGE = "koreanize_matplotlib"
 
@@ -30,9 +32,10 @@ def korean_font_path() -> Path:
         path = Path(folder) / "fonts" / f"{FONT_FAMILY}.ttf"
         if path.is_file():
             return path
-    raise KoreanFontMissing("한글 글꼴(NanumGothic)이 없습니다. `pip install koreanize-matplotlib`로 설치하세요 "
-                            "(bash scripts/setup.sh가 설치합니다). / The Korean font (NanumGothic) is missing: "
-                            "install it with `pip install koreanize-matplotlib` (scripts/setup.sh does).")
+    raise KoreanFontMissing(show(pair("한글 글꼴(NanumGothic)이 없습니다. `pip install koreanize-matplotlib`로 "
+                                      "설치하세요 (bash scripts/setup.sh가 설치합니다).",
+                                      "The Korean font (NanumGothic) is missing: install it with "
+                                      "`pip install koreanize-matplotlib` (scripts/setup.sh does).")))
 
 
 @contextmanager

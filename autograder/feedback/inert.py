@@ -39,9 +39,10 @@ def inert(text: object, *, max_chars: int = MAX_CHARS) -> str:
     return joined
 
 
-def escape_controls(text: str) -> str:
-    """`text` with every control or format character shown as a visible escape (newlines too)."""
-    return "".join(f"\\x{ord(c):02x}" if c in "\n\r" else _visible(c) for c in text)
+def escape_controls(text: str, *, keep: str = "") -> str:
+    """`text` with every control or format character shown as a visible escape (newlines too), but those in
+    `keep` (the grader's own marks of bilingual pairs, in a message the grader made)."""
+    return "".join(c if c in keep else f"\\x{ord(c):02x}" if c in "\n\r" else _visible(c) for c in text)
 
 
 def inert_line(text: object, *, max_chars: int = 300) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from autograder.feedback.catalog import Both, bilingual, both
-from autograder.run.values import ErrorValue, TensorValue
+from autograder.feedback.language import pair
+from autograder.run.values import NOT_IMPLEMENTED, UNGRADABLE, ErrorValue, TensorValue
 
 
 NUMERIC_KINDS = "biufc"  # numpy dtype kinds of numbers (booleans included)
@@ -22,6 +23,19 @@ def error_both(error: Any) -> Both:
     if not isinstance(error, ErrorValue):
         return Both(str(error), str(error))
     return Both(f"{error.type} ({error.where})" if error.where else error.type, str(error))
+
+
+def todo_not_done(error: ErrorValue) -> str:
+    """The message for a TODO's stub that still raises NotImplementedError: its own words ('run: TODO 8 — 아직
+    구현하지 않았습니다 / not implemented yet', from the release build), each language's half in its language."""
+    message = error.message.replace(NOT_IMPLEMENTED, pair(*NOT_IMPLEMENTED.split(" / ", 1)))
+    return bilingual("TODO not done: {message}", message=message)
+
+
+def ungradable(name: str, error: ErrorValue) -> str:
+    """The message for a value the student's code returned that cannot be graded (the child could not encode it)."""
+    return bilingual("'{name}': the value your code returned cannot be graded ({detail}); return numbers, arrays "
+                     "or tensors as the docstring asks", name=name, detail=error.message)
 
 
 def describe(value: Any) -> str:
@@ -72,7 +86,9 @@ def compare(name: str, got: Any, expected: Any, *, rtol: float = 1e-5, atol: flo
             return None if got.type == expected.type else \
                 bilingual("'{name}' raised {got}, expected {expected}", name=name, got=got.type, expected=expected.type)
         if got.not_implemented:
-            return bilingual("TODO not done: {message}", message=got.message)
+            return todo_not_done(got)
+        if got.type == UNGRADABLE:
+            return ungradable(name, got)
         return bilingual("'{name}' raised {error}", name=name, error=error_both(got))
     if isinstance(expected, ErrorValue):
         return bilingual("'{name}' should raise {expected}, but it returned {got}", name=name, expected=expected.type,

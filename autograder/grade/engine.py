@@ -16,6 +16,7 @@ import numpy as np
 
 from autograder.feedback.catalog import bilingual, korean, marked
 from autograder.feedback.inert import escape_controls, inert, inert_line
+from autograder.feedback.language import PAIR_MARKS, pair
 from autograder.feedback.pictures import attach_test_images
 from autograder.grade.checks.common import error_verdict
 from autograder.grade.compare import error_both
@@ -71,7 +72,7 @@ def find_assignments(submission: Path, assignment: str | None = None) -> dict[st
     """The assignment folders in `submission` (release/'s layout, or one assignment's folder).
     Links are never followed: a linked folder or module counts as missing."""
     if not submission.is_dir() or submission.is_symlink():
-        raise GradingError(f"제출 폴더가 없습니다: {submission} / no such submission folder: {submission}", exit_code=2)
+        raise GradingError(pair(f"제출 폴더가 없습니다: {submission}", f"no such submission folder: {submission}"), exit_code=2)
     submission = _unwrap(submission)
     found: dict[str, Path] = {}
     for name, module in ASSIGNMENT_MODULES.items():
@@ -82,19 +83,19 @@ def find_assignments(submission: Path, assignment: str | None = None) -> dict[st
             found[name] = submission
     if assignment is not None:
         if assignment not in ASSIGNMENT_MODULES:
-            raise GradingError(f"과제 이름이 잘못되었습니다: {assignment!r} ({', '.join(ASSIGNMENT_MODULES)} 중 하나) / "
-                               f"unknown assignment {assignment!r}; choose one of {', '.join(ASSIGNMENT_MODULES)}")
+            raise GradingError(pair(f"과제 이름이 잘못되었습니다: {assignment!r} ({', '.join(ASSIGNMENT_MODULES)} 중 하나)",
+                                    f"unknown assignment {assignment!r}; choose one of {', '.join(ASSIGNMENT_MODULES)}"))
         if assignment not in found:
             module = ASSIGNMENT_MODULES[assignment]
-            raise GradingError(f"제출물에 {assignment}/{module}.py 파일이 없습니다. 노트북과 함께 {module}.py를 제출하세요. / "
-                               f"The submission has no {assignment}/{module}.py (nor {module}.py at its top): "
-                               f"hand in {module}.py with the notebook.")
+            raise GradingError(pair(f"제출물에 {assignment}/{module}.py 파일이 없습니다. 노트북과 함께 {module}.py를 "
+                                    "제출하세요.", f"The submission has no {assignment}/{module}.py (nor {module}.py at "
+                                    f"its top): hand in {module}.py with the notebook."))
         return {assignment: found[assignment]}
     if not found:
         expected = ", ".join(f"{a}/{m}.py" for a, m in ASSIGNMENT_MODULES.items())
-        raise GradingError(f"제출물에서 과제를 찾지 못했습니다: {expected} 중 하나가 있어야 합니다 (노트북만으로는 채점할 수 "
-                           f"없습니다). / The submission holds no assignment: expected {expected} (release/'s layout; "
-                           "a notebook alone cannot be graded, hand in the .py module too).")
+        raise GradingError(pair(f"제출물에서 과제를 찾지 못했습니다: {expected} 중 하나가 있어야 합니다 (노트북만으로는 "
+                                "채점할 수 없습니다).", f"The submission holds no assignment: expected {expected} "
+                                "(release/'s layout; a notebook alone cannot be graded, hand in the .py module too)."))
     return found
 
 
@@ -102,7 +103,8 @@ def _load_data_module(solutions_dir: Path) -> Any:
     path = solutions_dir / "image_classification" / "cifar10.py"
     spec = importlib.util.spec_from_file_location("_autograder_trusted_cifar10", path)
     if spec is None or spec.loader is None:
-        raise GradingError(f"the trusted data module {path} is missing; run `autograder assign`", exit_code=3)
+        raise GradingError(pair(f"채점기의 데이터 모듈 {path}이(가) 없습니다. `autograder assign`을 실행하세요.",
+                                f"the trusted data module {path} is missing; run `autograder assign`"), exit_code=3)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -121,7 +123,9 @@ def prepare_data(*, solutions_dir: Path, data_dir: str | None, target: Path,
     try:
         arrays = cifar10.load_cifar10(data_dir)
     except cifar10.CIFAR10DataError as exc:
-        raise GradingError(f"CIFAR-10 is needed for the accuracy checks and could not be loaded:\n{exc}", exit_code=3) from exc
+        raise GradingError(pair("정확도 검사에 CIFAR-10이 필요한데 불러오지 못했습니다:",
+                                "CIFAR-10 is needed for the accuracy checks and could not be loaded:") + f"\n{exc}",
+                           exit_code=3) from exc
     folders = [(target, arrays.test_images)]
     permutation = None
     if student_target is not None:
@@ -136,7 +140,8 @@ def prepare_data(*, solutions_dir: Path, data_dir: str | None, target: Path,
             (folder / f"{name}.npy").chmod(0o444)
     digest = hashlib.sha256()
     for array in (arrays.train_images, arrays.train_labels, arrays.test_images, arrays.test_labels):
-        digest.update(np.ascontiguousarray(array).tobytes()[:: 4093])  # a cheap sample of every array
+        # a cheap sample of every array's bytes (a strided view: no copy of the whole array)
+        digest.update(np.ascontiguousarray(np.ascontiguousarray(array).reshape(-1).view(np.uint8)[:: 4093]).tobytes())
     return np.asarray(arrays.test_labels, dtype=np.int64), digest.hexdigest()[:16], permutation
 
 
@@ -150,12 +155,13 @@ def _tree_digest(folder: Path) -> str:
 
 
 def _reference_key(*, assignment: str, reference_dir: Path, limits: Limits, data_fingerprint: str) -> str:
-    import torch
+    from importlib.metadata import version
 
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
+    # torch's version from its metadata: importing torch here would cost the grading process 500 MiB.
     for part in (assignment, _tree_digest(reference_dir), _tree_digest(package / "probes"),
-                 (package / "run" / "values.py").read_text(), torch.__version__, str(limits.threads),
+                 (package / "run" / "values.py").read_text(), version("torch"), str(limits.threads),
                  data_fingerprint, str(SEED)):
         digest.update(part.encode())
     return digest.hexdigest()[:24]
@@ -165,7 +171,8 @@ def _requests(checks: list[Check], limits: Limits) -> list[ProbeRequest]:
     requests: dict[str, ProbeRequest] = {}
     for item in checks:
         timeout = limits.train_seconds if item.timeout == "train" else limits.check_seconds
-        requests.setdefault(item.probe, ProbeRequest(item.probe, timeout))
+        # a training probe gets a child of its own: its memory is the training's, not the sum of the probes
+        requests.setdefault(item.probe, ProbeRequest(item.probe, timeout, alone=item.timeout == "train"))
     return list(requests.values())
 
 
@@ -350,8 +357,8 @@ def _usable_by_others() -> bool:
     return True
 
 
-OVERLOADED = ("채점 서버가 너무 바빠서 이 검사를 끝내지 못했습니다. 학생의 잘못이 아니니 다시 채점해야 합니다. / "
-              "The grading machine was too busy to finish this check: this is not your fault, it must be regraded")
+OVERLOADED = pair("채점 서버가 너무 바빠서 이 검사를 끝내지 못했습니다. 학생의 잘못이 아니니 다시 채점해야 합니다.",
+                  "The grading machine was too busy to finish this check: this is not your fault, it must be regraded")
 
 
 def _student_fault(outcome: ProbeOutcome) -> Verdict:
@@ -368,17 +375,17 @@ def _student_fault(outcome: ProbeOutcome) -> Verdict:
     reason = reasons.get(outcome.status, outcome.status)
     if outcome.status == "total-time" and "during" in outcome.detail:
         reason = marked("stopped (total time limit)")
-    known = korean(reason)
-    message = f"{known} / {reason}: {outcome.detail}" if known else f"{reason}: {outcome.detail}"
+    message = f"{pair(korean(reason) or reason, reason)}: {outcome.detail}"
     if outcome.output_tail.strip() and outcome.status in ("exited", "memory", "output"):
-        message += f"\n마지막 출력 줄 / last output line: {inert_line(outcome.output_tail)}"
+        message += f"\n{pair('마지막 출력 줄', 'last output line')}: {inert_line(outcome.output_tail)}"
     return Verdict.failed(message)
 
 
 def _safe_message(message: str) -> str:
     """Every line of a message inert (student text inside was made one line already; this also escapes
-    any control character that reached a grader-made line)."""
-    return "\n".join(escape_controls(line) for line in message.split("\n"))
+    any control character that reached a grader-made line). The marks of the grader's bilingual pairs stay:
+    student text cannot hold them (`inert` and the probe results' decoding escape or drop them)."""
+    return "\n".join(escape_controls(line, keep=PAIR_MARKS) for line in message.split("\n"))
 
 
 def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutcome | None,
@@ -413,13 +420,14 @@ def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutc
             try:
                 grade(reference.value)
             except Exception:  # noqa: BLE001
-                return result("grader-error", 0.0, f"채점기 오류입니다. 학생의 잘못이 아닙니다. / the grader failed in "
-                                                   f"this check ({type(exc).__name__}: {inert(exc, max_chars=200)}); "
-                                                   "this is not your fault")
-            verdict = Verdict.failed("돌려준 값의 종류가 정답과 비교할 수 없는 것입니다. docstring이 말하는 모양의 숫자, 배열, "
-                                     "텐서를 돌려주세요. / your code returned values of a kind that cannot be compared "
-                                     f"with the answer key ({type(exc).__name__}); return what the docstring asks for "
-                                     "(numbers, arrays or tensors of numbers, of the shapes it names)")
+                return result("grader-error", 0.0, pair(
+                    "채점기 오류입니다. 학생의 잘못이 아닙니다.", f"the grader failed in this check ({type(exc).__name__}: "
+                    f"{inert(exc, max_chars=200)}); this is not your fault"))
+            verdict = Verdict.failed(pair(
+                "돌려준 값의 종류가 정답과 비교할 수 없는 것입니다. docstring이 말하는 모양의 숫자, 배열, 텐서를 돌려주세요.",
+                f"your code returned values of a kind that cannot be compared with the answer key "
+                f"({type(exc).__name__}); return what the docstring asks for (numbers, arrays or tensors of numbers, "
+                "of the shapes it names)"))
     fraction = min(max(verdict.fraction, 0.0), 1.0)
     status = verdict.status or ("passed" if fraction >= 1.0 else ("partial" if fraction > 0 else "failed"))
     return result(status, item.points * fraction, verdict.message, verdict.data, verdict.pictures)
@@ -428,9 +436,9 @@ def _grade_check(item: Check, student: ProbeOutcome | None, reference: ProbeOutc
 def _grader_failure(item: Check, exc: BaseException) -> CheckResult:
     """The result of a check that could not run because the grader itself failed."""
     return CheckResult(item.assignment, item.name, item.title, item.points, 0.0, "grader-error",
-                       f"채점기 오류로 이 검사를 하지 못했습니다. 학생의 잘못이 아니니 강사에게 알려 주세요. / the grader "
-                       f"failed before this check could run ({type(exc).__name__}: {inert(exc, max_chars=300)}); "
-                       "this is not your fault, tell the instructor")
+                       pair("채점기 오류로 이 검사를 하지 못했습니다. 학생의 잘못이 아니니 강사에게 알려 주세요.",
+                            f"the grader failed before this check could run ({type(exc).__name__}: "
+                            f"{inert(exc, max_chars=300)}); this is not your fault, tell the instructor"))
 
 
 def grade_submission(
@@ -484,11 +492,13 @@ def grade_submission(
             raise GradingError("\n".join([str(exc), *received.notes()]), exit_code=exc.exit_code) from None
         for name in found:
             if not (solutions_dir / name / f"{ASSIGNMENT_MODULES[name]}.py").is_file():
-                raise GradingError(f"the answer key {solutions_dir / name} is missing; run `autograder assign`",
+                raise GradingError(pair(f"정답 코드 {solutions_dir / name}이(가) 없습니다. `autograder assign`을 실행하세요.",
+                                        f"the answer key {solutions_dir / name} is missing; run `autograder assign`"),
                                    exit_code=3)
         unknown = set(skip) - {c.name for a in ASSIGNMENT_MODULES for c in checks_for(a)}
         if unknown:
-            raise GradingError(f"no such check to skip: {', '.join(sorted(unknown))}")
+            raise GradingError(pair(f"건너뛸 검사 이름이 없습니다: {', '.join(sorted(unknown))}",
+                                    f"no such check to skip: {', '.join(sorted(unknown))}"))
         secret = _secret_paths(solutions_dir=solutions_dir, cache_dir=cache, data_dir=data_dir, scratch=scratch,
                                hidden=[*hidden, submission])
         for name, folder in found.items():
@@ -512,10 +522,10 @@ def grade_submission(
 
 def _memory_note(modes: set[str]) -> str:
     if "polling" in modes:
-        return ("메모리 제한: 프로세스의 PSS와 memfd 크기를 주기적으로 재서 적용했습니다 (cgroup을 쓸 수 없음). / "
-                "Memory limit: applied by polling the processes' PSS plus memfd sizes (no cgroup available).")
+        return pair("메모리 제한: 프로세스의 PSS와 memfd 크기를 주기적으로 재서 적용했습니다 (cgroup을 쓸 수 없음).",
+                    "Memory limit: applied by polling the processes' PSS plus memfd sizes (no cgroup available).")
     mode = " / ".join(sorted(modes))
-    return f"메모리 제한: 커널이 센 메모리로 적용했습니다 ({mode}). / Memory limit: counted by the kernel ({mode})."
+    return pair(f"메모리 제한: 커널이 센 메모리로 적용했습니다 ({mode}).", f"Memory limit: counted by the kernel ({mode}).")
 
 
 def _grade_assignment(name: str, folder: Path, *, checks: list[Check], solutions_dir: Path, data_dir: str | None,
@@ -587,8 +597,8 @@ def grade_or_report(*, submission: Path, **options: Any) -> GradeReport:
         return GradeReport.refused(str(submission), str(exc), exit_code=exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the grader's own bug still ends in a report and results.json
         return GradeReport.refused(
-            str(submission), f"채점기 자체에 오류가 났습니다. 학생의 잘못이 아니니 강사에게 알려 주세요. / The grader itself "
-                             f"failed ({type(exc).__name__}: {inert(exc, max_chars=300)}); this is not your fault, "
-                             "tell the instructor.", exit_code=4)
+            str(submission), pair("채점기 자체에 오류가 났습니다. 학생의 잘못이 아니니 강사에게 알려 주세요.",
+                                  f"The grader itself failed ({type(exc).__name__}: {inert(exc, max_chars=300)}); "
+                                  "this is not your fault, tell the instructor."), exit_code=4)
     report.exit_code = 4 if report.grader_errors else 0
     return report

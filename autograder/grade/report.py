@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, pair, show
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -63,13 +65,15 @@ class GradeReport:
     def grader_errors(self) -> list[CheckResult]:
         return [r for r in self.results if r.status == "grader-error"]
 
-    def to_text(self) -> str:
-        """The report printed for students and instructors: one line per check, then why it failed."""
-        lines = [f"Submission: {self.submission}"]
+    def to_text(self, *, language: str = DEFAULT_LANGUAGE) -> str:
+        """The report printed for students and instructors: one line per check, then why it failed; in
+        `language` ('ko+en', 'ko' or 'en'; see autograder.feedback.language)."""
+        check_language(language)
+        lines = [f"{show(pair('제출물', 'Submission'), language)}: {self.submission}"]
         if self.refusal:
             lines.append("")
-            lines.append("채점하지 못했습니다 / Not graded:")
-            lines.extend(f"  {text}" for text in self.refusal.splitlines())
+            lines.append(show(pair("채점하지 못했습니다:", "Not graded:"), language))
+            lines.extend(f"  {text}" for text in show(self.refusal, language).splitlines())
         for assignment in dict.fromkeys(r.assignment for r in self.results):
             rows = [r for r in self.results if r.assignment == assignment]
             got, total = sum(r.score for r in rows), sum(r.points for r in rows)
@@ -77,44 +81,49 @@ class GradeReport:
             lines.append(f"{assignment:<60} {_num(got):>6} / {_num(total)}")
             for row in rows:
                 mark = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "review": "HOLD"}.get(row.status, "ERR!")
-                lines.append(f"  [{mark}] {row.title:<52} {_num(row.score):>6} / {_num(row.points)}")
+                lines.append(f"  [{mark}] {show(row.title, language):<52} {_num(row.score):>6} / {_num(row.points)}")
                 if row.message and row.status != "passed":
-                    for text in row.message.splitlines():
+                    for text in show(row.message, language).splitlines():
                         lines.append(f"         {text}")
         lines.append("")
-        lines.append(f"{'Total':<60} {_num(self.score):>6} / {_num(self.max_score)}")
+        lines.append(f"{show(pair('합계', 'Total'), language):<60} {_num(self.score):>6} / {_num(self.max_score)}")
         for note in self.notes:
-            lines.append(f"Note: {note}")
+            lines.append(f"{show(pair('참고', 'Note'), language)}: {show(note, language)}")
         if self.grader_errors:
-            lines.append(f"{len(self.grader_errors)} check(s) failed because of the grader, not the submission: "
-                         "tell the instructor.")
+            count = len(self.grader_errors)
+            lines.append(show(pair(f"검사 {count}개는 제출물이 아니라 채점기 때문에 실패했습니다. 강사에게 알려 주세요.",
+                                   f"{count} check(s) failed because of the grader, not the submission: tell the "
+                                   "instructor."), language))
         if self.reviews:
-            lines.append(f"검사 {len(self.reviews)}개는 강사가 확인할 때까지 점수를 보류합니다 (HOLD) / "
-                         f"{len(self.reviews)} check(s) held for the instructor's review (HOLD): their points are "
-                         "not given until then.")
+            count = len(self.reviews)
+            lines.append(show(pair(f"검사 {count}개는 강사가 확인할 때까지 점수를 보류합니다 (HOLD).",
+                                   f"{count} check(s) held for the instructor's review (HOLD): their points are "
+                                   "not given until then."), language))
         return "\n".join(lines)
 
-    def to_gradescope(self) -> dict[str, Any]:
-        """Gradescope's results.json structure."""
+    def to_gradescope(self, *, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        """Gradescope's results.json structure, its texts in `language`."""
+        check_language(language)
         tests = []
         assignments = list(dict.fromkeys(r.assignment for r in self.results))
         ordinal: dict[str, int] = {}
         for row in self.results:
             ordinal[row.assignment] = ordinal.get(row.assignment, 0) + 1
             tests.append({
-                "name": f"{row.assignment}: {row.title}",
+                "name": f"{row.assignment}: {show(row.title, language)}",
                 "name_format": "text",
                 "number": f"{assignments.index(row.assignment) + 1}.{ordinal[row.assignment]}",
                 "score": row.score,
                 "max_score": row.points,
                 "status": "passed" if row.score >= row.points else "failed",
-                "output": row.message or "passed",
+                "output": show(row.message or pair("통과", "passed"), language),
                 "output_format": "text",
                 "visibility": "visible",
                 "tags": [row.assignment, row.name] + ([row.status] if row.status in ("grader-error", "review") else []),
                 **({"extra_data": row.data} if row.data else {}),
             })
-        output = "\n".join(([f"채점하지 못했습니다 / Not graded: {self.refusal}"] if self.refusal else []) + self.notes)
+        refusal = [show(pair("채점하지 못했습니다: ", "Not graded: "), language) + show(self.refusal, language)]
+        output = "\n".join((refusal if self.refusal else []) + [show(note, language) for note in self.notes])
         return {
             "score": self.score,
             "max_score": self.max_score,
@@ -126,11 +135,12 @@ class GradeReport:
             "tests": tests,
         }
 
-    def write_results(self, path: Path) -> None:
-        """Write results.json atomically."""
+    def write_results(self, path: Path, *, language: str = DEFAULT_LANGUAGE) -> None:
+        """Write results.json atomically, its texts in `language`."""
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(self.to_gradescope(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        temporary.write_text(json.dumps(self.to_gradescope(language=language), indent=2, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
         temporary.replace(path)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.feedback.language import pair
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
 from autograder.run.values import TensorValue
 
@@ -57,7 +58,7 @@ def rescore(*, outcomes: dict[str, ProbeOutcome], permutation: np.ndarray | None
 def _grader_predictions(weights: Any, *, model: str, probe: str, reference_dir: Path, module: str, data_dir: Path,
                         work_dir: Path, limits: Limits, seed: int) -> Any:
     if not isinstance(weights, list) or not all(isinstance(w, TensorValue) for w in weights) or not weights:
-        return "학습된 모델의 파라미터를 읽을 수 없습니다 / the trained model's parameters could not be read"
+        return pair("학습된 모델의 파라미터를 읽을 수 없습니다", "the trained model's parameters could not be read")
     work_dir.mkdir(parents=True, exist_ok=True)
     path = work_dir / f"{probe}-weights.npz"
     np.savez(path, **{f"w{i}": np.asarray(w.array, dtype=np.float32) for i, w in enumerate(weights)})
@@ -69,9 +70,10 @@ def _grader_predictions(weights: Any, *, model: str, probe: str, reference_dir: 
     finally:
         path.unlink(missing_ok=True)
     if not outcome.ok:  # trusted code on the grader's side: the grader's failure, not the student's
-        return {"grader failure": f"채점기가 학습된 가중치를 평가하지 못했습니다 / the grader could not score the "
-                                  f"trained weights ({outcome.status}: {outcome.detail or outcome.value})"}
+        return {"grader failure": pair("채점기가 학습된 가중치를 평가하지 못했습니다", f"the grader could not score the "
+                                       f"trained weights ({outcome.status}: {outcome.detail or outcome.value})")}
     fit = outcome.value.get("weights fit the reference model")
     if fit != "yes":
-        return f"학습된 가중치가 정답 모델의 층과 맞지 않습니다 / the trained weights do not fit the reference model's layers ({fit})"
+        return pair("학습된 가중치가 정답 모델의 층과 맞지 않습니다", f"the trained weights do not fit the reference model's "
+                    f"layers ({fit})")
     return outcome.value["predictions"]

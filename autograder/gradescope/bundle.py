@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from autograder.paths import ASSIGNMENT_MODULES, repo_root
+from autograder.feedback.language import DEFAULT_LANGUAGE, check_language
 from autograder.run.limits import Limits
 
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # every zip entry's time: the same inputs give the same zip
@@ -44,6 +45,7 @@ class BundleConfig:
     assignment: str
     skip: list[str] = field(default_factory=list)
     limits: dict[str, float] = field(default_factory=lambda: asdict(GRADESCOPE_LIMITS))
+    language: str = DEFAULT_LANGUAGE  # of results.json: 'ko+en', 'ko' or 'en' (autograder.feedback.language)
     package: str = ""
 
 
@@ -82,7 +84,7 @@ def _template(name: str) -> bytes:
 
 
 def build_bundle(*, assignment: str, out_dir: Path, solutions_dir: Path, skip: tuple[str, ...] = (),
-                 limits: Limits = GRADESCOPE_LIMITS) -> Path:
+                 limits: Limits = GRADESCOPE_LIMITS, language: str = DEFAULT_LANGUAGE) -> Path:
     """Write `out_dir/<assignment>.zip`, Gradescope's autograder for `assignment`; return its path.
 
     `skip` leaves checks out (as `autograder grade --skip`), `limits` bound student code on Gradescope.
@@ -95,7 +97,8 @@ def build_bundle(*, assignment: str, out_dir: Path, solutions_dir: Path, skip: t
         raise ValueError(f"{key}: no answer key ({ASSIGNMENT_MODULES[assignment]}.py); run `autograder assign` first")
     from autograder.course.remote import package_digest
 
-    config = BundleConfig(assignment=assignment, skip=sorted(skip), limits=asdict(limits), package=package_digest())
+    config = BundleConfig(assignment=assignment, skip=sorted(skip), limits=asdict(limits), package=package_digest(),
+                          language=check_language(language))
     entries: list[tuple[bytes, str, int]] = []  # (data, name in the zip, unix mode)
     entries.append((_template("setup.sh"), "setup.sh", 0o755))
     entries.append((_template("run_autograder"), "run_autograder", 0o755))

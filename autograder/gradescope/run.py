@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, pair, show
 from autograder.run.limits import Limits
 
 
@@ -49,12 +50,20 @@ def grade(paths: dict[str, Path], *, submission: Path | None = None) -> Any:
                            hidden=(str(paths["source"]),))
 
 
-def failure_results(message: str, *, seconds: float) -> dict[str, Any]:
+def failure_results(message: str, *, seconds: float, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """results.json when the grader itself failed: no score, and a message saying it is not the student's fault."""
+    said = show(pair("채점기 자체에 오류가 났습니다. 학생의 잘못이 아니니 강사에게 알려 주세요.",
+                     "The grader itself failed; this is not your fault, tell the instructor."), language)
     return {"score": 0.0, "execution_time": round(seconds, 2), "output_format": "text", "visibility": "visible",
-            "stdout_visibility": "hidden", "tests": [],
-            "output": ("채점기 자체에 오류가 났습니다. 학생의 잘못이 아니니 강사에게 알려 주세요. / The grader itself failed; "
-                       f"this is not your fault, tell the instructor.\n{message}")}
+            "stdout_visibility": "hidden", "tests": [], "output": f"{said}\n{message}"}
+
+
+def config_language(paths: dict[str, Path]) -> str:
+    """The language of the bundle's results.json (config.json; 'ko+en' for a bundle built before it was set)."""
+    try:
+        return check_language(read_config(paths).get("language", DEFAULT_LANGUAGE))
+    except (OSError, ValueError):
+        return DEFAULT_LANGUAGE
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -69,12 +78,14 @@ def run_submission(paths: dict[str, Path]) -> int:
     """Grade the submission into results/results.json and print the report. Always 0 once results.json is written."""
     started = time.monotonic()
     target = paths["results"] / "results.json"
+    language = config_language(paths)
     try:
         report = grade(paths)
-        write_json(target, report.to_gradescope())
-        print(report.to_text())
+        write_json(target, report.to_gradescope(language=language))
+        print(report.to_text(language=language))
     except BaseException as exc:  # noqa: BLE001 - results.json even when the grader breaks
-        write_json(target, failure_results(f"{type(exc).__name__}: {str(exc)[:500]}", seconds=time.monotonic() - started))
+        write_json(target, failure_results(f"{type(exc).__name__}: {str(exc)[:500]}", seconds=time.monotonic() - started,
+                                           language=language))
         print(f"run_autograder: the grader failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -85,8 +96,9 @@ def grade_answer_key(paths: dict[str, Path]) -> int:
     report = grade(paths, submission=paths["solutions"])
     print(report.to_text())
     if report.exit_code != 0 or report.score != report.max_score or not report.results:
-        print("setup.sh: 정답 코드가 만점을 받지 못했습니다 / the answer key did not get full marks here; "
-              "see the report above", file=sys.stderr)
+        print("setup.sh: " + show(pair("정답 코드가 이곳에서 만점을 받지 못했습니다. 위의 보고서를 보세요.",
+                                       "the answer key did not get full marks here; see the report above"),
+                                  config_language(paths)), file=sys.stderr)
         return 1
     return 0
 

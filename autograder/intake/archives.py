@@ -12,6 +12,7 @@ import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from autograder.feedback.language import pair
 from autograder.intake.copy import IntakeError, IntakeLimits, Received, _ignored, _too_large
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
@@ -23,14 +24,14 @@ def _member_path(name: str, *, limits: IntakeLimits) -> PurePosixPath | None:
     clean = name.replace("\\", "/")
     path = PurePosixPath(clean)
     if clean.startswith("/") or (len(clean) > 1 and clean[1] == ":") or ".." in path.parts:
-        raise IntakeError(f"압축 파일에 폴더 밖을 가리키는 경로가 있습니다: {name[:200]} / "
-                          f"The archive holds a path that leads outside its folder: {name[:200]}")
+        raise IntakeError(pair(f"압축 파일에 폴더 밖을 가리키는 경로가 있습니다: {name[:200]}",
+                               f"The archive holds a path that leads outside its folder: {name[:200]}"))
     parts = [p for p in path.parts if p not in ("", ".")]
     if not parts or any(_ignored(p) for p in parts):
         return None
     if len(parts) > limits.max_depth + 1:
-        raise IntakeError(f"압축 파일의 폴더가 너무 깊습니다 ({limits.max_depth}단계까지). / "
-                          f"The archive's folders are nested too deeply (at most {limits.max_depth} levels).")
+        raise IntakeError(pair(f"압축 파일의 폴더가 너무 깊습니다 ({limits.max_depth}단계까지).",
+                               f"The archive's folders are nested too deeply (at most {limits.max_depth} levels)."))
     return PurePosixPath(*parts)
 
 
@@ -68,9 +69,9 @@ def unpack_archive(source: Path, target: Path, *, limits: IntakeLimits = IntakeL
         raise
     except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, ValueError) as exc:
         shutil.rmtree(target, ignore_errors=True)
-        raise IntakeError(f"압축 파일을 풀 수 없습니다 ({type(exc).__name__}). 다시 압축해서 제출하세요. / "
-                          f"The archive could not be unpacked ({type(exc).__name__}: {str(exc)[:200]}); "
-                          "make it again and hand it in.") from None
+        raise IntakeError(pair(f"압축 파일을 풀 수 없습니다 ({type(exc).__name__}). 다시 압축해서 제출하세요.",
+                               f"The archive could not be unpacked ({type(exc).__name__}: {str(exc)[:200]}); "
+                               "make it again and hand it in.")) from None
     return received
 
 

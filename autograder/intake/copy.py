@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+from autograder.feedback.language import pair
+
 # Left out quietly: caches and the results file a student may have left in the folder.
 IGNORED = ("__pycache__", "*.pyc", ".ipynb_checkpoints", "results.json", ".git", ".DS_Store", "__MACOSX")
 
@@ -37,10 +39,10 @@ class Received:
         """Report notes naming what was left out."""
         if not self.dropped:
             return []
-        shown = ", ".join(self.dropped[:10]) + (f" 외 {len(self.dropped) - 10}개 / and {len(self.dropped) - 10} more"
-                                                 if len(self.dropped) > 10 else "")
-        return [f"제출물에서 링크나 특수 파일은 채점에 쓰지 않았습니다: {shown} / "
-                f"Links and special files of the submission were left out of grading: {shown}"]
+        more = len(self.dropped) - 10
+        shown = ", ".join(self.dropped[:10]) + (" " + pair(f"외 {more}개", f"and {more} more") if more > 0 else "")
+        return [pair(f"제출물에서 링크나 특수 파일은 채점에 쓰지 않았습니다: {shown}",
+                     f"Links and special files of the submission were left out of grading: {shown}")]
 
 
 def _ignored(name: str) -> bool:
@@ -48,10 +50,10 @@ def _ignored(name: str) -> bool:
 
 
 def _too_large(limits: IntakeLimits) -> IntakeError:
-    return IntakeError(f"제출물이 너무 큽니다 ({limits.max_bytes // 2**20} MiB, 파일 {limits.max_files}개까지). "
-                       "데이터 파일과 체크포인트는 빼고 코드와 노트북만 제출하세요. / "
-                       f"The submission is too large (at most {limits.max_bytes // 2**20} MiB in "
-                       f"{limits.max_files} files): hand in the code and notebook, without data or checkpoints.")
+    return IntakeError(pair(f"제출물이 너무 큽니다 ({limits.max_bytes // 2**20} MiB, 파일 {limits.max_files}개까지). "
+                            "데이터 파일과 체크포인트는 빼고 코드와 노트북만 제출하세요.",
+                            f"The submission is too large (at most {limits.max_bytes // 2**20} MiB in "
+                            f"{limits.max_files} files): hand in the code and notebook, without data or checkpoints."))
 
 
 def _lstat_or_refuse(source: Path) -> os.stat_result:
@@ -59,7 +61,7 @@ def _lstat_or_refuse(source: Path) -> os.stat_result:
     try:
         return os.lstat(source)
     except OSError as exc:
-        raise IntakeError(f"제출물을 찾을 수 없습니다: {source} / No such submission: {source} ({exc.strerror})") from None
+        raise IntakeError(pair(f"제출물을 찾을 수 없습니다: {source}", f"No such submission: {source} ({exc.strerror})")) from None
 
 
 def copy_tree(source: Path, target: Path, *, limits: IntakeLimits = IntakeLimits()) -> Received:
@@ -67,10 +69,10 @@ def copy_tree(source: Path, target: Path, *, limits: IntakeLimits = IntakeLimits
     without following links (so nothing outside `source` is ever read), within `limits`."""
     info = _lstat_or_refuse(source)
     if stat.S_ISLNK(info.st_mode):
-        raise IntakeError(f"제출물 {source.name}이(가) 심볼릭 링크입니다. 링크가 아닌 실제 폴더를 제출하세요. / "
-                          f"The submission {source.name} is a symbolic link: hand in the folder itself.")
+        raise IntakeError(pair(f"제출물 {source.name}이(가) 심볼릭 링크입니다. 링크가 아닌 실제 폴더를 제출하세요.",
+                               f"The submission {source.name} is a symbolic link: hand in the folder itself."))
     if not stat.S_ISDIR(info.st_mode):
-        raise IntakeError(f"제출물 {source.name}은(는) 폴더가 아닙니다. / The submission {source.name} is not a folder.")
+        raise IntakeError(pair(f"제출물 {source.name}은(는) 폴더가 아닙니다.", f"The submission {source.name} is not a folder."))
     received = Received(root=target)
     counters = {"files": 0, "bytes": 0}
     fd = os.open(source, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
@@ -84,9 +86,9 @@ def copy_tree(source: Path, target: Path, *, limits: IntakeLimits = IntakeLimits
 def _copy_folder(fd: int, target: Path, relative: str, received: Received, counters: dict[str, int],
                  limits: IntakeLimits, *, depth: int) -> None:
     if depth > limits.max_depth:
-        raise IntakeError(f"제출물의 폴더가 너무 깊습니다 ({limits.max_depth}단계까지). / "
-                          f"The submission's folders are nested too deeply (at most {limits.max_depth} levels): "
-                          f"{relative[:200]}")
+        raise IntakeError(pair(f"제출물의 폴더가 너무 깊습니다 ({limits.max_depth}단계까지): {relative[:200]}",
+                               f"The submission's folders are nested too deeply (at most {limits.max_depth} levels): "
+                               f"{relative[:200]}"))
     target.mkdir(mode=0o755)
     with os.scandir(fd) as entries:
         names = sorted(entry.name for entry in entries)
@@ -145,7 +147,7 @@ def receive_submission(source: Path, target: Path, *, limits: IntakeLimits = Int
         lowered = source.name.lower()
         if lowered.endswith(ARCHIVE_SUFFIXES) or lowered.endswith(SINGLE_FILES):
             return unpack_archive(source, target, limits=limits)
-        raise IntakeError(f"{source.name}은(는) 채점할 수 있는 제출물이 아닙니다. 폴더, .zip, .tar.gz 또는 .py/.ipynb 파일을 "
-                          f"제출하세요. / {source.name} is not a submission the grader can read: hand in a folder, a "
-                          ".zip or .tar.gz archive, or the .py/.ipynb file.")
+        raise IntakeError(pair(f"{source.name}은(는) 채점할 수 있는 제출물이 아닙니다. 폴더, .zip, .tar.gz 또는 .py/.ipynb "
+                               "파일을 제출하세요.", f"{source.name} is not a submission the grader can read: hand in a "
+                               "folder, a .zip or .tar.gz archive, or the .py/.ipynb file."))
     return copy_tree(source, target, limits=limits)

@@ -22,6 +22,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from autograder.feedback.diagnosis import EVALUATE_MISTAKES, TRAIN_MISTAKES
 from autograder.feedback.pictures import LOSS_CURVE, LOSS_CURVE_BATCHES
 from autograder.probes.common import ANSWER_KEY_RUN, PROGRESS, StopProbe, attempt, is_error
+from autograder.probes.stored_images import StoredImages, release_free_memory
 from autograder.probes.training_mistakes import evaluate_accuracy_mistakes, evaluate_loss_mistakes, train_mistakes
 
 MODULE = "classifier"
@@ -655,18 +656,18 @@ def _run_default_device(clf: Any) -> dict[str, Any]:
 
 # --- minimum accuracy: the student's model trained by the student's train() --------------------------
 
-def _train_arrays(ctx: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor]:
-    """The prepared CIFAR-10 training images as they are stored, uint8 (N, 32, 32, 3), and their labels:
-    normalized one batch at a time by `normalize`, so that the set never exists as float32 (600 MB)."""
+def _train_arrays(ctx: dict[str, Any]) -> tuple[StoredImages, torch.Tensor]:
+    """The prepared CIFAR-10 training images as they are stored, uint8 (N, 32, 32, 3), read a batch at a time
+    (never resident as a whole) and normalized one batch at a time by `normalize`; and their labels."""
     folder = Path(ctx["data_dir"])
-    train_images = torch.from_numpy(np.load(folder / "train_images.npy")[:NUM_TRAIN])  # (49000, 32, 32, 3) uint8
+    train_images = StoredImages(folder / "train_images.npy", count=NUM_TRAIN)  # (49000, 32, 32, 3) uint8
     train_labels = torch.from_numpy(np.load(folder / "train_labels.npy")[:NUM_TRAIN]).long()  # (49000,)
     return train_images, train_labels
 
 
-def _test_images(ctx: dict[str, Any]) -> torch.Tensor:
-    """The test images (10000, 32, 32, 3) uint8; their labels stay with the grader."""
-    return torch.from_numpy(np.load(Path(ctx["data_dir"]) / "test_images.npy"))
+def _test_images(ctx: dict[str, Any]) -> StoredImages:
+    """The test images (10000, 32, 32, 3) uint8, read 500 at a time; their labels stay with the grader."""
+    return StoredImages(Path(ctx["data_dir"]) / "test_images.npy")
 
 
 def shuffled_batches(count: int, *, batch_size: int, seed: int) -> list[torch.Tensor]:
@@ -682,13 +683,14 @@ def normalize(images: torch.Tensor) -> torch.Tensor:
     return images.permute(0, 3, 1, 2).float().div(255.0).sub(0.5).div(0.5).contiguous()
 
 
-def _predictions(model: nn.Module, test_images: torch.Tensor) -> torch.Tensor:
-    """Top-1 classes of `model` on the uint8 test images, 500 at a time."""
+def _predictions(model: nn.Module, test_images: StoredImages) -> torch.Tensor:
+    """Top-1 classes of `model` on the uint8 test images, a training batch at a time (the CPU convolution's
+    unfolded input grows with the chunk: 75 MB for conv2 at 64 images, 590 MB at 500)."""
     model.eval()
     predictions = []
-    with torch.no_grad():
-        for start in range(0, len(test_images), 500):
-            predictions.append(model(normalize(test_images[start:start + 500])).argmax(dim=1))  # (500,)
+    with test_images, torch.no_grad():
+        for start in range(0, len(test_images), BATCH_SIZE):
+            predictions.append(model(normalize(test_images[start:start + BATCH_SIZE])).argmax(dim=1))  # (64,)
     return torch.cat(predictions).to(torch.int64)
 
 
@@ -703,8 +705,11 @@ def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module]
     optimizer = torch.optim.SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"], fused=True)
     # The grader's own loop (the notes' steps 1-6, as the reference's train()): train() is graded exactly by
     # its own checks, so a mistake there costs only those and never these.
-    trained = attempt(_grader_train_epoch, model, train_images, train_labels, optimizer, progress=ctx.get(PROGRESS))
-    del train_images, train_labels  # 150 MB that the predictions do not need
+    with train_images:
+        trained = attempt(_grader_train_epoch, model, train_images, train_labels, optimizer,
+                          progress=ctx.get(PROGRESS))
+    del optimizer  # its momentum (as large as the model) is not needed for the predictions
+    release_free_memory()  # nor the heap the epoch's gradients used: the weights are sent from a compact heap
     if is_error(trained):
         return {"training (your model's forward or backward)": trained}
     predictions = attempt(_predictions, model, _test_images(ctx))
@@ -713,11 +718,11 @@ def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module]
     result: dict[str, Any] = {"predictions": predictions, LOSS_CURVE: trained}
     if ctx.get("return_weights"):
         # The trained weights, scored again by the grader's own model code in a process without student code.
-        result["trained weights"] = [p.detach().to(torch.float32).clone() for p in model.parameters()]
+        result["trained weights"] = [p.detach().to(torch.float32) for p in model.parameters()]  # (copied when sent)
     return result
 
 
-def _grader_train_epoch(model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
+def _grader_train_epoch(model: nn.Module, images: StoredImages, labels: torch.Tensor,
                         optimizer: torch.optim.Optimizer, *,
                         progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
     """One epoch of the notes' steps 1-6; returns the training loss curve: the mean batch loss over each
@@ -727,8 +732,10 @@ def _grader_train_epoch(model: nn.Module, images: torch.Tensor, labels: torch.Te
     losses = []
     batches = shuffled_batches(len(images), batch_size=BATCH_SIZE, seed=0)
     for number, batch in enumerate(batches, start=1):  # batch: (64,) sample indices
-        if progress is not None and (number % LOSS_CURVE_BATCHES == 0 or number == len(batches)):
-            progress(number, len(batches))
+        if number % LOSS_CURVE_BATCHES == 0 or number == len(batches):
+            release_free_memory()  # the heap's free pages back to the system: the child stays its size all epoch
+            if progress is not None:
+                progress(number, len(batches))
         optimizer.zero_grad()  # set to None: backward's new gradient is kept, not added to zeros
         loss = F.cross_entropy(model(normalize(images[batch])), labels[batch])  # (64, 3, 32, 32) in [-1, 1]
         loss.backward()

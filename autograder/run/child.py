@@ -11,6 +11,7 @@ the parent only reads plain data back, for the probe it is waiting for, and comp
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -119,13 +120,18 @@ def main() -> int:
     import random
 
     import numpy as np
+
+    # Triton (the GPU kernel compiler of torch.compile) is never needed here, but torchvision's import pulls
+    # it in through torch._dynamo when it is installed: 85 MiB of resident memory in every child.
+    sys.modules.setdefault("triton", None)
     import torch
 
     # Trusted imports happen before the student's folder is put on sys.path, so nothing there can shadow
     # them; the probe functions and the reset functions are looked up now, before the student's import.
     from autograder.probes import get_probe
     from autograder.probes.common import PROGRESS
-    from autograder.run.values import ErrorValue, encode_result
+    from autograder.probes.stored_images import release_free_memory
+    from autograder.run.values import UNGRADABLE, ErrorValue, encode_result
 
     probes = {name: get_probe(spec["assignment"], name) for name in spec["probes"]}
     threads = int(spec["threads"])
@@ -201,11 +207,13 @@ def main() -> int:
             text, payload = encode_result(result)
         except Exception as exc:  # noqa: BLE001 - a value we cannot encode is the student's fault
             text, payload = encode_result({"__raised__": ErrorValue(
-                type="UngradableResult", message=f"돌려준 값을 채점할 수 없습니다. docstring대로 숫자, 배열, 텐서를 "
-                                                 f"돌려주세요. / the value your code returned cannot be graded "
-                                                 f"({str(exc)[:300]}); return numbers, arrays or tensors as the "
-                                                 "docstring asks")})
+                type=UNGRADABLE, message=str(exc)[:300])})  # the grader words it (autograder.grade.compare)
         channel.done(name, text, payload)
+        # What this probe left (a trained model, its gradients) is freed before the next one starts, and the
+        # freed heap given back: each probe's memory is its own, not the sum of the probes before it.
+        del result, text, payload
+        gc.collect()
+        release_free_memory()
     os.close(channel.fd)
     return 0
 

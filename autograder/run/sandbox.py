@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from autograder.feedback.language import pair
 from autograder.run import cgroup, confine
 from autograder.run.limits import Limits
 from autograder.run.values import ErrorValue, decode_result
@@ -42,10 +43,12 @@ OVERLOAD_WAIT_FRACTION = 0.25
 
 @dataclass(frozen=True)
 class ProbeRequest:
-    """One probe to run, with its own wall-time limit in seconds."""
+    """One probe to run, with its own wall-time limit in seconds. `alone`: in a child process of its own (a
+    training probe: its peak memory is then its own, not added to what the probes before it left)."""
 
     name: str
     timeout: float
+    alone: bool = False
 
 
 @dataclass
@@ -606,15 +609,25 @@ def run_probes(
                                                       detail="the submission's total time limit ran out before this check")
             break
         attempt += 1
-        spec = dict(base_spec, probes=[p.name for p in pending])
+        batch = _next_batch(pending)
+        spec = dict(base_spec, probes=[p.name for p in batch])
         child = _start_child(spec=spec, work_dir=work_dir, attempt=attempt, limits=limits, preexec=preexec,
                              confinement=confinement, run_as=run_as)
         if memory_modes is not None:
             memory_modes.add(child.group.mode if child.group is not None else "polling")
-        pending = _supervise(child, pending, outcomes, limits=limits, deadline=deadline, on_event=tell)
+        pending = _supervise(child, list(batch), outcomes, limits=limits, deadline=deadline,
+                             on_event=tell) + pending[len(batch):]
         tell_decided()
     tell_decided()
     return outcomes
+
+
+def _next_batch(pending: list[ProbeRequest]) -> list[ProbeRequest]:
+    """The probes the next child runs: a probe that runs alone, or those before the next one that does."""
+    if pending[0].alone:
+        return pending[:1]
+    end = next((i for i, request in enumerate(pending) if request.alone), len(pending))
+    return pending[:end]
 
 
 @dataclass
@@ -690,12 +703,12 @@ class _Watch:
         what = f"the time limit of {self.current.timeout:g} s" if self.current else \
             f"the import time limit of {limits.import_seconds:g} s"
         if cpu > self.cpu_limit:
-            return "timeout", f"CPU 시간 제한을 넘겼습니다 / it used more than {what} (CPU time)"
+            return "timeout", pair("CPU 시간 제한을 넘겼습니다", f"it used more than {what} (CPU time)")
         if now >= self.probe_deadline:
             cap = self.probe_deadline - self.started
-            return _stopped_by_the_clock(child, self, now, f"기다리거나 잠든 채 {cap:g}초 안에 끝나지 않았습니다 / "
-                                                           f"it did not finish within {cap:g} s of wall time "
-                                                           f"({what} in CPU time): it waited or slept")
+            return _stopped_by_the_clock(child, self, now, pair(
+                f"기다리거나 잠든 채 {cap:g}초 안에 끝나지 않았습니다",
+                f"it did not finish within {cap:g} s of wall time ({what} in CPU time): it waited or slept"))
         return None
 
 
@@ -708,8 +721,8 @@ def _stopped_by_the_clock(child: _Child, watch: _Watch, now: float, student_deta
     cpu = child.usage.cpu - watch.cpu_start
     wait = child.usage.wait - watch.wait_start
     if (cpu + wait) >= OVERLOAD_BUSY_FRACTION * wall and wait >= OVERLOAD_WAIT_FRACTION * wall:
-        return "overloaded", (f"채점 서버가 너무 바빴습니다 / the machine was too busy: in {wall:.0f} s of wall time "
-                              f"your code got {cpu:.0f} s of CPU and waited {wait:.0f} s for it")
+        return "overloaded", pair("채점 서버가 너무 바빴습니다", f"the machine was too busy: in {wall:.0f} s of wall time "
+                                  f"your code got {cpu:.0f} s of CPU and waited {wait:.0f} s for it")
     return status, student_detail
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograder.feedback.inert import inert
+from autograder.feedback.language import unmarked
 
 MAX_ITEMS = 10_000  # longest list/dict a probe may return (guards against runaway output)
 MAX_ARRAYS = 100_000  # arrays in one result
@@ -63,6 +64,11 @@ class ErrorValue:
     def __str__(self) -> str:
         text = f"{self.type}: {self.message}" if self.message else self.type
         return f"{text} ({self.where})" if self.where else text
+
+
+#: The end of every `.py` stub's NotImplementedError message (written by autograder.assign.stubs).
+NOT_IMPLEMENTED = "아직 구현하지 않았습니다 / not implemented yet"
+UNGRADABLE = "UngradableResult"  # the type of the error for a value the child could not encode
 
 
 def _plain_tensor(value: Any) -> Any:
@@ -149,8 +155,11 @@ def encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
 
 
 def decode(data: Any, arrays: dict[str, np.ndarray]) -> Any:
-    """Rebuild plain values from JSON data and the array store (runs in the parent)."""
-    if data is None or isinstance(data, (bool, int, float, str)):
+    """Rebuild plain values from JSON data and the array store (runs in the parent). The child's texts never
+    hold the marks of a bilingual pair (autograder.feedback.language): a message part is the grader's to make."""
+    if isinstance(data, str):
+        return unmarked(data)
+    if data is None or isinstance(data, (bool, int, float)):
         return data
     if isinstance(data, list):
         raise ValueError("malformed probe result: bare list")
@@ -182,7 +191,7 @@ def decode(data: Any, arrays: dict[str, np.ndarray]) -> Any:
         items = [decode(v, arrays) for v in data["items"]]
         return tuple(items) if data["__seq__"] == "tuple" else items
     if "__dict__" in data:
-        return {k: decode(v, arrays) for k, v in data["__dict__"].items()}
+        return {unmarked(k): decode(v, arrays) for k, v in data["__dict__"].items()}
     raise ValueError("malformed probe result: unknown record")
 
 

@@ -9,8 +9,8 @@
 - TODO 5 `count_parameters`: 모델의 학습 가능한 파라미터 개수
 - TODO 6 `train`: 한 epoch 동안의 학습 loop (7단계)
 - TODO 7 `evaluate`: validation/test set에서의 정확도(accuracy) 측정 (6단계)
-- TODO 8 `ThreeLayerConvNet`: convolution layer 두 개와 FC layer 하나로 된 CNN
-- TODO 9 `run`: 설정값, 데이터로더, 모델, optimizer를 종합하여 학습-평가 실행 (7단계)
+- TODO 8 `run`: 설정값, 데이터로더, 모델, optimizer를 종합하여 학습-평가 실행 (7단계)
+- TODO 9 `ThreeLayerConvNet`: convolution layer 두 개와 FC layer 하나로 된 CNN
 
 The image classification assignment: implement and train basic neural networks on CIFAR-10.
 
@@ -23,12 +23,13 @@ Fill in the numbered TODOs of this module; the `cifar10` module beside it loads 
 - TODO 5 `count_parameters`: the number of trainable parameters of a model
 - TODO 6 `train`: the training loop of one epoch (7 steps)
 - TODO 7 `evaluate`: accuracy on the validation or test set (6 steps)
-- TODO 8 `ThreeLayerConvNet`: a CNN of two convolution layers and one FC layer
-- TODO 9 `run`: put the configuration, loaders, model and optimizer together and train-evaluate (7 steps)
+- TODO 8 `run`: put the configuration, loaders, model and optimizer together and train-evaluate (7 steps)
+- TODO 9 `ThreeLayerConvNet`: a CNN of two convolution layers and one FC layer
 """
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -40,7 +41,9 @@ import torch.optim as optim
 from matplotlib.figure import Figure
 from torch.utils.data import DataLoader
 from torchvision import transforms
-from tqdm.auto import tqdm
+# 글자로 된 진행 막대: 저장한 노트북과 nbgrader 피드백에도 남습니다 (위젯 막대는 빈칸으로 남습니다)
+# / text progress bars: they stay readable in saved notebooks and nbgrader feedback (widgets are blank there).
+from tqdm.std import tqdm
 
 from cifar10 import CLASSES, get_loaders
 
@@ -229,7 +232,7 @@ def train(
     raise NotImplementedError("train: TODO 6 — 아직 구현하지 않았습니다 / not implemented yet")
     total_loss = 0.0
     total_samples = 0
-    progress = tqdm(loader, desc=f"epoch {epoch} train", leave=False)
+    progress = tqdm(loader, desc=f"epoch {epoch} train", file=sys.stdout, ncols=100)
     for step, (images, labels) in enumerate(progress):
         # 1) Optimizer `optimizer`의 gradient 값을 초기화 / Reset the gradients held by `optimizer`.
         raise NotImplementedError("train: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
@@ -293,7 +296,7 @@ def evaluate(
     num_samples = 0
     total_loss = 0.0
     with torch.no_grad():  # gradient 계산을 막음 / no graph, no gradients
-        for images, labels in tqdm(loader, desc=mode, leave=False):
+        for images, labels in tqdm(loader, desc=mode, leave=False, file=sys.stdout, ncols=100):
             # 1) 배치 내 데이터를 불러오고 `device`로 데이터가 올라갈 디바이스를 지정함
             #    / Take the batch's data and move it to `device`.
             raise NotImplementedError("evaluate: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
@@ -317,43 +320,6 @@ def evaluate(
 
 
 # ---------------------------------------------------------------------------------------------
-# CNN 구현 / A convolutional network
-# ---------------------------------------------------------------------------------------------
-class ThreeLayerConvNet(nn.Module):
-    """CNN: conv 5x5 (pad 2) -> ReLU -> conv 3x3 (pad 1) -> ReLU -> FC.
-
-    - Convolution layer 5x5 필터, 2픽셀의 zero padding 사용 (`in_channel` -> `channel_1`)
-    - ReLU 활성화 함수
-    - Convolution layer 3x3 필터, 1픽셀의 zero padding 사용 (`channel_1` -> `channel_2`)
-    - ReLU 활성화 함수
-    - Fully connected layer: 각 클래스별 classification 점수로 매핑할 레이어 (`channel_2*32*32` -> `num_classes`)
-
-    The padding keeps the 32x32 spatial size, so the FC layer sees channel_2*32*32 features.
-    Attributes: `conv1`, `conv2`, `relu`, `fc`.
-    """
-
-    def __init__(self, in_channel: int, channel_1: int, channel_2: int, num_classes: int) -> None:
-        super().__init__()
-        # TODO 8: 레이어 정의 (아래 4단계) / Define the layers (the 4 steps below).
-        # 1) in_channel -> channel_1로 가는 첫 번째 convolution layer 정의
-        #    / Define the first convolution layer, in_channel -> channel_1 (5x5, zero padding 2).
-        raise NotImplementedError("ThreeLayerConvNet.__init__: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
-        # 2) channel_1 -> channel_2로 가는 두 번째 convolution layer 정의
-        #    / Define the second convolution layer, channel_1 -> channel_2 (3x3, zero padding 1).
-        raise NotImplementedError("ThreeLayerConvNet.__init__: step 2) — 아직 구현하지 않았습니다 / not implemented yet")
-        # 3) ReLU 활성화 함수 정의 / Define the ReLU activation.
-        raise NotImplementedError("ThreeLayerConvNet.__init__: step 3) — 아직 구현하지 않았습니다 / not implemented yet")
-        # 4) hidden feature를 클래스별 분류 점수로 바꿀 FC layer 정의
-        #    / Define the FC layer that turns the hidden features into class scores (channel_2*32*32 -> num_classes).
-        raise NotImplementedError("ThreeLayerConvNet.__init__: step 4) — 아직 구현하지 않았습니다 / not implemented yet")
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(N, in_channel, 32, 32) -> (N, num_classes) 점수 / scores."""
-        # TODO 8: forward 연산 정의 / Define the forward pass.
-        raise NotImplementedError("ThreeLayerConvNet.forward: TODO 8 — 아직 구현하지 않았습니다 / not implemented yet")
-
-
-# ---------------------------------------------------------------------------------------------
 # 모델 학습 진행 / Putting it together
 # ---------------------------------------------------------------------------------------------
 def run(config: TrainConfig) -> RunResult:
@@ -367,7 +333,7 @@ def run(config: TrainConfig) -> RunResult:
         `RunResult(model, history, test_accuracy)`; history has one dict per epoch with
         'epoch', 'train_loss', 'val_loss', 'val_accuracy'.
     """
-    # TODO 9: 설정, 데이터, 모델, optimizer를 종합하여 실행 (7단계) / Put everything together (7 steps).
+    # TODO 8: 설정, 데이터, 모델, optimizer를 종합하여 실행 (7단계) / Put everything together (7 steps).
     # 1) 실행 디바이스 및 configuration 설정 / Set the device and the configuration
     #    (`config.device`, else 'cuda' when available, else 'cpu'; seed torch with `config.seed`).
     raise NotImplementedError("run: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
@@ -385,3 +351,40 @@ def run(config: TrainConfig) -> RunResult:
     #    / Repeat for each epoch: train, then evaluate on the validation set; finally test.
     raise NotImplementedError("run: step 7) — 아직 구현하지 않았습니다 / not implemented yet")
     return RunResult(model=model, history=history, test_accuracy=test_accuracy)
+
+
+# ---------------------------------------------------------------------------------------------
+# CNN 구현 / A convolutional network
+# ---------------------------------------------------------------------------------------------
+class ThreeLayerConvNet(nn.Module):
+    """CNN: conv 5x5 (pad 2) -> ReLU -> conv 3x3 (pad 1) -> ReLU -> FC.
+
+    - Convolution layer 5x5 필터, 2픽셀의 zero padding 사용 (`in_channel` -> `channel_1`)
+    - ReLU 활성화 함수
+    - Convolution layer 3x3 필터, 1픽셀의 zero padding 사용 (`channel_1` -> `channel_2`)
+    - ReLU 활성화 함수
+    - Fully connected layer: 각 클래스별 classification 점수로 매핑할 레이어 (`channel_2*32*32` -> `num_classes`)
+
+    The padding keeps the 32x32 spatial size, so the FC layer sees channel_2*32*32 features.
+    Attributes: `conv1`, `conv2`, `relu`, `fc`.
+    """
+
+    def __init__(self, in_channel: int, channel_1: int, channel_2: int, num_classes: int) -> None:
+        super().__init__()
+        # TODO 9: 레이어 정의 (아래 4단계) / Define the layers (the 4 steps below).
+        # 1) in_channel -> channel_1로 가는 첫 번째 convolution layer 정의
+        #    / Define the first convolution layer, in_channel -> channel_1 (5x5, zero padding 2).
+        raise NotImplementedError("ThreeLayerConvNet.__init__: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
+        # 2) channel_1 -> channel_2로 가는 두 번째 convolution layer 정의
+        #    / Define the second convolution layer, channel_1 -> channel_2 (3x3, zero padding 1).
+        raise NotImplementedError("ThreeLayerConvNet.__init__: step 2) — 아직 구현하지 않았습니다 / not implemented yet")
+        # 3) ReLU 활성화 함수 정의 / Define the ReLU activation.
+        raise NotImplementedError("ThreeLayerConvNet.__init__: step 3) — 아직 구현하지 않았습니다 / not implemented yet")
+        # 4) hidden feature를 클래스별 분류 점수로 바꿀 FC layer 정의
+        #    / Define the FC layer that turns the hidden features into class scores (channel_2*32*32 -> num_classes).
+        raise NotImplementedError("ThreeLayerConvNet.__init__: step 4) — 아직 구현하지 않았습니다 / not implemented yet")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, in_channel, 32, 32) -> (N, num_classes) 점수 / scores."""
+        # TODO 9: forward 연산 정의 / Define the forward pass.
+        raise NotImplementedError("ThreeLayerConvNet.forward: TODO 9 — 아직 구현하지 않았습니다 / not implemented yet")

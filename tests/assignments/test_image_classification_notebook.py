@@ -162,8 +162,9 @@ def test_notebook_runs_top_to_bottom_in_quick_mode(tmp_path, tmp_path_factory, c
     monkeypatch.chdir(work)
 
     nb = nbformat.read(work / "image_classification.ipynb", as_version=4)
+    # coalesce_streams: the saved outputs as nbgrader's Execute saves them (nbgrader_config.py)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}},
-                            allow_error_names=["CheckFailed"])
+                            allow_error_names=["CheckFailed"], coalesce_streams=True)
     client.execute()  # raises CellExecutionError on the first failing cell (but a CheckFailed)
 
     outputs = {cell.id: cell.outputs for cell in nb.cells if cell.cell_type == "code"}
@@ -183,6 +184,10 @@ def test_notebook_runs_top_to_bottom_in_quick_mode(tmp_path, tmp_path_factory, c
     assert any("image/png" in o.get("data", {}) for o in outputs["visualize-demo"]), "visualize() showed a figure"
     assert "TwoLayerFC test accuracy" in text("run-fc") and "ThreeLayerConvNet test accuracy" in text("run-conv")
     assert "TwoLayerFC" in text("summary") and "ThreeLayerConvNet" in text("summary")
+    # the training progress stays readable in the saved notebook: a text bar in its final state, no widget
+    for cell_id in ("run-fc", "run-conv"):
+        assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs[cell_id])
+        assert "epoch 1 train: 100%|" in text(cell_id) and "\r" not in text(cell_id), text(cell_id)[:500]
     for cell in _grade_cells(nb):
         if cell.id not in skipped:
             points = _nbgrader(cell)["points"]
@@ -191,7 +196,7 @@ def test_notebook_runs_top_to_bottom_in_quick_mode(tmp_path, tmp_path_factory, c
 
 
 TODO_OF = {"build_transform": 1, "unnormalize": 2, "visualize": 3, "TwoLayerFC": 4, "count_parameters": 5,
-           "train": 6, "evaluate": 7, "ThreeLayerConvNet": 8, "run": 9}
+           "train": 6, "evaluate": 7, "run": 8, "ThreeLayerConvNet": 9}
 
 
 def test_run_all_stops_only_at_the_first_unfinished_todo(nb):
@@ -225,13 +230,13 @@ def test_every_visible_test_cell_prints_a_pass_line(notebook):
     assert not silent, silent
 
 
-def test_run_tests_name_todo_9_when_run_did_not_finish(nb):
-    """nbgrader validate with TODO 9 unfinished: the run cell raises NotImplementedError, and the test cell below
-    says TODO 9 (not `NameError: fc_result`)."""
-    for variable in ("fc_result", "conv_result"):
-        (cell,) = [c for c in nb.cells if c.cell_type == "code" and "visible tests: TODO 9" in c.source
+def test_run_tests_name_their_todo_when_run_did_not_finish(nb):
+    """nbgrader validate with run() (TODO 8) unfinished: the run cells raise NotImplementedError, and the test cells
+    below them name the TODO (TODO 8 for TwoLayerFC's run, TODO 9 for the CNN's; not `NameError: fc_result`)."""
+    for variable, todo, says in (("fc_result", "TODO 8", "TODO 8 run: 위 셀의"), ("conv_result", "TODO 9", "TODO 9: 위 셀의")):
+        (cell,) = [c for c in nb.cells if c.cell_type == "code" and f"visible tests: {todo}" in c.source
                    and variable in c.source]
         namespace: dict = {}
-        with pytest.raises(AssertionError, match=r"TODO 9 run: 위 셀의") as info:
+        with pytest.raises(AssertionError, match=says) as info:
             exec(compile(cell.source, "<test cell>", "exec"), namespace)  # noqa: S102 - our own notebook's cell
         assert f"{variable} = clf.run(" in str(info.value)

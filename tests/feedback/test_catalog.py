@@ -8,6 +8,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from autograder.feedback.catalog import CATALOG, Both, bilingual, both, korean
+from autograder.feedback.language import show
 
 PACKAGE = Path(__file__).resolve().parents[2] / "autograder"
 KEYWORDS = {"bilingual": None, "both": None, "marked": None}  # as scripts/update_catalog.sh extracts them
@@ -43,12 +44,15 @@ def test_the_catalog_holds_only_messages_the_code_uses() -> None:
 
 
 def test_korean_first_english_beside_it_fields_in_each_language() -> None:
-    assert bilingual("'{name}' has the wrong shape: got {got}, expected {expected}", name="x", got=(2, 3),
-                     expected=(3, 2)) == "'x'의 shape이 틀렸습니다: 결과 (2, 3), 정답 (3, 2) / 'x' has the wrong shape: " \
-                                        "got (2, 3), expected (3, 2)"
+    message = bilingual("'{name}' has the wrong shape: got {got}, expected {expected}", name="x", got=(2, 3),
+                        expected=(3, 2))
+    assert show(message) == "'x'의 shape이 틀렸습니다: 결과 (2, 3), 정답 (3, 2) / 'x' has the wrong shape: got (2, 3), " \
+                            "expected (3, 2)"
+    assert show(message, "ko") == "'x'의 shape이 틀렸습니다: 결과 (2, 3), 정답 (3, 2)"
+    assert show(message, "en") == "'x' has the wrong shape: got (2, 3), expected (3, 2)"
     where = both("{count} of {size} differ; the first at {index}: got {got}, expected {expected}", count=2, size=9,
                  index=[0, 1], got="1", expected="2")
-    text = bilingual("'{name}' has the wrong values: {where}", name="y", where=where)
+    text = show(bilingual("'{name}' has the wrong values: {where}", name="y", where=where))
     assert text.startswith("'y'의 값이 틀렸습니다: 9개 중 2개가 다릅니다") and text.endswith("2 of 9 differ; the first at "
                                                                                   "[0, 1]: got 1, expected 2")
     assert bilingual("a message the catalog does not know") == "a message the catalog does not know"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from autograder.feedback.diagnosis import (EVALUATE_ACCURACY_MISTAKES, EVALUATE_LOSS_MISTAKES, TRAIN_RETURN_MISTAKES,
                                            TRAIN_STEP_MISTAKES, _subject_particle, explain, matching_mistakes)
+from autograder.feedback.language import show
 
 
 def test_a_mistake_that_gives_the_correct_value_is_never_named() -> None:
@@ -15,15 +16,15 @@ def test_a_mistake_that_gives_the_correct_value_is_never_named() -> None:
 
 
 def test_the_sentence_is_korean_first_names_each_match_and_says_how_to_fix() -> None:
-    text = explain(["no_zero_grad"], TRAIN_STEP_MISTAKES, subject_ko="train() 뒤의 가중치",
-                   subject_en="your weights after train()")
+    text = show(explain(["no_zero_grad"], TRAIN_STEP_MISTAKES, subject_ko="train() 뒤의 가중치",
+                        subject_en="your weights after train()"))
     assert text.startswith("진단: train() 뒤의 가중치가 정답 코드에서 optimizer.zero_grad()를 빠뜨렸을 때와 정확히 같습니다.")
     korean, english = text.split(" / Diagnosis — ")
     assert "1) 배치마다 맨 먼저 optimizer.zero_grad()를 호출하세요" in korean
     assert english.startswith("your weights after train(): exactly what the reference gives without "
                               "optimizer.zero_grad().")
-    two = explain(["mean_of_batch_means", "last_batch_loss"], TRAIN_RETURN_MISTAKES, subject_ko="train()의 반환값",
-                  subject_en="the number train() returns")
+    two = show(explain(["mean_of_batch_means", "last_batch_loss"], TRAIN_RETURN_MISTAKES, subject_ko="train()의 반환값",
+                       subject_en="the number train() returns"))
     assert "배치 수로 나누었을 때 또는 마지막 배치의 loss만 반환했을 때와" in two
     assert two.count("loss.item() * batch_size") == 1  # one fix, said once
     assert explain([], TRAIN_STEP_MISTAKES, subject_ko="x", subject_en="x") is None

@@ -29,4 +29,4 @@ def test_a_forged_message_cannot_add_report_lines() -> None:
                     f"'make_zeros_and_ones' raised ValueError: {inert(FORGERY)}")])
     lines = report.to_text().splitlines()
     assert not any(line.lstrip().startswith(("[PASS] TODO 2", "Total  30")) for line in lines)
-    assert sum(line.startswith("Total") for line in lines) == 1
+    assert sum(line.startswith("합계 / Total") for line in lines) == 1

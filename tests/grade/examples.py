@@ -8,12 +8,15 @@ training epoch, so accuracy figures are kept out of the messages (`…%`) and co
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from autograder.feedback.language import LANGUAGES, MARKS, show
 
 REPO = Path(__file__).resolve().parents[2]
 ACCURACY_CHECKS = ("fc_accuracy", "conv_accuracy")
@@ -73,7 +76,8 @@ def summarize(report: Any) -> dict[str, Any]:
     """What the golden file holds: every check's score, status, stable message and figures."""
     checks = {}
     for r in report.results:
-        row = {"score": r.score, "points": r.points, "status": r.status, "message": stable_message(r.name, r.message)}
+        row = {"score": r.score, "points": r.points, "status": r.status,
+               "message": stable_message(r.name, show(r.message, "ko+en"))}
         if r.data:
             row["figures"] = dict(r.data)
         checks[r.name] = row
@@ -119,4 +123,30 @@ def picture_problems(report: Any) -> list[str]:
         examples = pictures.get("misclassified", [])
         if not examples or not all(isinstance(e.get("image"), str) for e in examples):
             problems.append(f"{row.name}: misclassified images missing ({len(examples)})")
+    return problems
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def language_problems(report: Any) -> list[str]:
+    """How the report fails to speak each language (autograder.feedback.language): 'en' must hold no Korean (in
+    the text report and results.json), 'ko' must say every failure in Korean, and no output may show a pair's
+    marks. Student-made text is the student's own and is left out (an ErrorValue's words are English anyway)."""
+    problems = []
+    outputs = {language: (report.to_text(language=language),
+                          json.dumps(report.to_gradescope(language=language), ensure_ascii=False))
+               for language in LANGUAGES}
+    for language, texts in outputs.items():
+        if any(MARKS.search(text) for text in texts):
+            problems.append(f"{language}: a pair's marks are shown")
+    for text in outputs["en"]:
+        for line in text.splitlines():
+            if _HANGUL.search(line):
+                problems.append(f"en: Korean in {line.strip()[:160]!r}")
+    for row in report.results:
+        if row.message and row.status != "passed":
+            korean = show(row.message, "ko")
+            if not _HANGUL.search(korean):
+                problems.append(f"ko: {row.name}'s message has no Korean: {korean[:160]!r}")
     return problems

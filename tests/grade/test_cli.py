@@ -137,3 +137,24 @@ def test_an_exception_in_the_graders_own_code_costs_that_assignment_only(tmp_pat
     assert all(t["score"] == t["max_score"] for t in by_assignment["pytorch_tensor"])  # still graded
     assert all("grader-error" in t["tags"] and "not your fault" in t["output"] for t in by_assignment["image_classification"])
     assert "KeyError" in result.output
+
+
+def test_lang_chooses_the_language_of_the_report_results_and_page(tmp_path: Path, repo_root: Path) -> None:
+    def hangul(text: str) -> bool:
+        return any("\uac00" <= c <= "\ud7a3" for c in text)
+
+    outputs = {}
+    for language in ("en", "ko"):
+        results, page = tmp_path / f"{language}.json", tmp_path / f"{language}.html"
+        result = CliRunner().invoke(main, ["grade", str(repo_root / "release" / "pytorch_tensor"), "--lang", language,
+                                           "--results", str(results), "--html", str(page)])
+        assert result.exit_code == 0, result.output
+        outputs[language] = (result.stdout, results.read_text(encoding="utf-8"), page.read_text(encoding="utf-8"))
+    text, results, page = outputs["en"]
+    assert "TODO not done: make_zeros_and_ones: TODO 1 — not implemented yet" in text and "Total" in text
+    assert not hangul(text) and not hangul(results) and "틀렸" not in page and "lang='en'" in page
+    text, results, page = outputs["ko"]
+    assert "TODO를 아직 하지 않았습니다: make_zeros_and_ones: TODO 1 — 아직 구현하지 않았습니다" in text and "합계" in text
+    assert "not implemented yet" not in text + results and "TODO not done" not in page
+    bad = CliRunner().invoke(main, ["grade", str(repo_root / "release"), "--lang", "fr"])
+    assert bad.exit_code == 2 and "ko+en" in bad.output

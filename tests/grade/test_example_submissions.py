@@ -22,8 +22,8 @@ from filelock import FileLock
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
 from autograder.run import Limits
-from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, is_slow, load_example,
-                                  picture_problems, summarize)
+from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, is_slow, language_problems,
+                                  load_example, picture_problems, summarize)
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(p.parent for p in (HERE / "submissions").glob("*/example.toml"))
@@ -92,6 +92,8 @@ def test_example_submission(folder: Path, tmp_path: Path, reference_cache: Path,
         assert not others, f"{folder.name}: checks lost points that the mistake does not concern: {others}"
     # The accuracy checks the grader scored come with their pictures for the HTML report.
     assert not picture_problems(report), picture_problems(report)
+    # The report speaks each language: English only, Korean only, and both (the golden result).
+    assert not language_problems(report), language_problems(report)
     # And the whole result is exactly the golden one.
     assert golden_path.is_file(), f"{folder.name}: no golden.json; run with UPDATE_GOLDEN=1 once and review it"
     golden = json.loads(golden_path.read_text(encoding="utf-8"))

@@ -41,11 +41,12 @@ from typing import Any, Iterator
 
 import pytest
 
+from autograder.feedback.language import show
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
 from autograder.run import Limits
-from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, is_slow, load_example,
-                                  summarize)
+from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, is_slow, language_problems,
+                                  load_example, summarize)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -254,6 +255,7 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
     report.write_results(results_path)
     validate_gradescope(json.loads(results_path.read_text(encoding="utf-8")))
     assert not report.grader_errors, f"{folder.name}: the grader failed: {report.grader_errors}"
+    assert not language_problems(report), language_problems(report)
 
     # The affected checks lose their points (all of them when everything fails; the wrong functions' share
     # where a check's parts earn points of their own) and say why; the others keep full marks.
@@ -264,7 +266,7 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
             assert row["score"] == 0, f"{folder.name}: check {name} should score 0 but got {row}"
         assert row["score"] < row["points"], f"{folder.name}: check {name} should lose points but got {row}"
         assert row["message"], f"{folder.name}: check {name} lost points without a message"
-    raw = {r.name: r.message for r in report.results}
+    raw = {r.name: show(r.message) for r in report.results}  # as the report shows it (ko+en)
     for name, fragment in example.get("expect", {}).items():
         assert fragment in raw[name], f"{folder.name}: the message of {name} does not say {fragment!r}: {raw[name]!r}"
     others = {n: r for n, r in result["checks"].items() if n not in fails and r["score"] < r["points"]}

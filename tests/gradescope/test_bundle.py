@@ -65,6 +65,7 @@ def _setup(out: Path, root: Path, repo_root: Path) -> Path:
     with zipfile.ZipFile(zip_path) as archive:
         names = set(archive.namelist())
         assert {"setup.sh", "run_autograder", "requirements.txt", "config.json"} <= names
+        assert json.loads(archive.read("config.json"))["language"] == "ko+en"  # results.json: Korean first
         archive.extractall(root / "source")
         for info in archive.infolist():  # zipfile drops the modes: restore them as Gradescope's unzip does
             os.chmod(root / "source" / info.filename, (info.external_attr >> 16) & 0o777)
@@ -128,6 +129,18 @@ def test_starter_code_gets_zero_with_a_message_per_check(installed: Path, repo_r
     assert len(results["tests"]) == len(POINTS["pytorch_tensor"])
     for test in results["tests"]:
         assert test["status"] == "failed" and test["score"] == 0 and "TODO" in test["output"]
+
+
+def test_the_bundles_language_is_what_results_json_speaks(installed: Path, repo_root: Path) -> None:
+    english = installed.parent / "autograder-en"  # beside /autograder: every folder above it can be crossed
+    shutil.copytree(installed / "source", english / "source", symlinks=True)
+    (english / "venv").symlink_to(installed / "venv")
+    config = json.loads((english / "source" / "config.json").read_text(encoding="utf-8"))
+    (english / "source" / "config.json").write_text(json.dumps({**config, "language": "en"}), encoding="utf-8")
+    _submit(english, {"tensor_basics.py": _module(repo_root, "release")})
+    results = _run(english)
+    shown = json.dumps(results, ensure_ascii=False)
+    assert "TODO not done" in shown and not any("\uac00" <= c <= "\ud7a3" for c in shown)
 
 
 def test_a_broken_installation_still_writes_results_json(installed: Path, tmp_path: Path) -> None:

@@ -207,6 +207,15 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
         cell = next(c for c in nb.cells if c.get("id") == "test_loss_curve")
         assert (not any(o.output_type == "error" for o in cell.outputs)) == passes
 
+    # the notebook's own training cells keep a readable text progress bar in the autograded notebook (the
+    # final state of each bar; nbgrader_config's coalesce_streams), not a blank widget or every redraw
+    nb = nbformat.read(course / "autograded" / "perfect" / "image_classification" / "image_classification.ipynb",
+                       as_version=4)
+    run_fc = next(c for c in nb.cells if c.get("id") == "run-fc")
+    shown = "".join(o.get("text", "") for o in run_fc.outputs if o.output_type == "stream")
+    assert "epoch 1 train: 100%|" in shown and "\r" not in shown, shown[:500]
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in run_fc.outputs)
+
     # --- feedback: per-cell results and messages, no hidden-test code ---------------------------------
     for assignment in ASSIGNMENTS:
         _nbgrader(course, env, "generate_feedback", assignment)

@@ -67,15 +67,33 @@ def test_all_checks_passed_prints_a_summary_and_returns_nothing(folder, monkeypa
     _fake(monkeypatch)
     assert check("image_classification", "fc_layers", "fc_forward", "fc_gradient_flow") is None
     out = capsys.readouterr().out
-    assert "자동 채점 / autograder: 5 / 5 ✔" in out and "[PASS] TODO 4 TwoLayerFC: layers" in out
+    assert "자동 채점 / autograder: 5 / 5 ✔" in out and "[PASS] TODO 4 TwoLayerFC: 레이어 (fc1, fc2) / layers" in out
 
 
 def test_some_checks_failed_gives_partial_credit(folder, monkeypatch, capsys) -> None:
     _fake(monkeypatch, failing=("train_mode",))
     assert check("image_classification", "train_updates", "train_mode", "train_device") == 6.0
     out = capsys.readouterr().out
-    assert "6 / 7 (부분 점수 / partial credit)" in out and "[FAIL] TODO 6 train: the model is in training mode" in out
+    assert "6 / 7 (부분 점수 / partial credit)" in out
+    assert "[FAIL] TODO 6 train: 모델이 학습(train) 모드 / the model is in training mode" in out
     assert "'train_mode' differs. A hint." in out
+
+
+def test_autograder_lang_chooses_the_language_of_the_grade_cells(folder, monkeypatch, capsys) -> None:
+    _fake(monkeypatch, failing=("train_mode",))
+    monkeypatch.setenv("AUTOGRADER_LANG", "en")
+    check("image_classification", "train_updates", "train_mode", "train_device")
+    out = capsys.readouterr().out
+    assert "autograder: 6 / 7 (partial credit)" in out and "[FAIL] TODO 6 train: the model is in training mode" in out
+    assert not any("\uac00" <= c <= "\ud7a3" for c in out)
+    notebook.clear_cache()
+    monkeypatch.setenv("AUTOGRADER_LANG", "ko")
+    with pytest.raises(CheckFailed, match="모델이 학습\\(train\\) 모드") as caught:
+        check("image_classification", "train_mode")
+    assert "training mode" not in caught.value.message and "자동 채점: 0 / 1" in caught.value.message
+    monkeypatch.setenv("AUTOGRADER_LANG", "klingon")
+    with pytest.raises(ValueError, match="ko\\+en"):
+        check("image_classification", "train_mode")
 
 
 def test_no_check_passed_raises_with_the_messages_only(folder, monkeypatch) -> None:
@@ -112,7 +130,7 @@ def test_grader_errors_are_marked(folder, monkeypatch) -> None:
         raise GradingError("CIFAR-10 is needed for the accuracy checks and could not be loaded", exit_code=3)
 
     monkeypatch.setattr(notebook, "grade_submission", cannot_grade)
-    with pytest.raises(CheckFailed, match=f"{GRADER_ERROR}: the submission could not be graded: CIFAR-10"):
+    with pytest.raises(CheckFailed, match=f"{GRADER_ERROR}: 제출물을 채점할 수 없었습니다: / the submission could not be graded: CIFAR-10"):
         check("image_classification", "fc_accuracy")
 
     def interrupted(**kwargs: Any) -> GradeReport:
@@ -134,7 +152,7 @@ def test_a_folder_without_the_module_is_the_students_fault(tmp_path, monkeypatch
 
 def test_a_misnamed_check_is_a_grader_error(folder, monkeypatch) -> None:
     _fake(monkeypatch)
-    with pytest.raises(CheckFailed, match=f"{GRADER_ERROR}: pytorch_tensor has no check 'zeros'"):
+    with pytest.raises(CheckFailed, match=f"{GRADER_ERROR}: .* pytorch_tensor has no check 'zeros'"):
         check("pytorch_tensor", "zeros")
     with pytest.raises(CheckFailed, match="unknown assignment"):
         check("tensors", "zeros_and_ones")

@@ -72,6 +72,17 @@ def test_results_come_back_through_the_pipe_into_the_parents_folder(tmp_path: Pa
     assert not list((tmp_path / "pytorch_tensor").glob("*.json"))
 
 
+def test_a_probe_that_runs_alone_gets_a_child_of_its_own(tmp_path: Path) -> None:
+    """A training probe runs alone (ProbeRequest.alone): its peak memory is its own. The probes around it share
+    a child before it and another after it, in order."""
+    probes = [ProbeRequest("zeros_and_ones", 20), ProbeRequest("transpose", 20, alone=True), ProbeRequest("mean", 20),
+              ProbeRequest("autograd", 20)]
+    outcomes = _run(tmp_path, "", probes=probes)
+    assert all(o.ok for o in outcomes.values()), outcomes
+    children = {folder.name: sorted(p.stem for p in folder.glob("*.json")) for folder in (tmp_path / "work").glob("out-*")}
+    assert children == {"out-1": ["zeros_and_ones"], "out-2": ["transpose"], "out-3": ["autograd", "mean"]}
+
+
 def test_a_failure_at_import_costs_every_probe_but_one_child(tmp_path: Path) -> None:
     outcomes = _run(tmp_path, "import os\nos._exit(7)\n")
     assert {o.status for o in outcomes.values()} == {"exited"}

@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from autograder.feedback.catalog import bilingual
-from autograder.grade.compare import compare, error_both
+from autograder.feedback.language import pair
+from autograder.grade.compare import compare, error_both, todo_not_done, ungradable
 from autograder.grade.registry import Verdict
-from autograder.run.values import ErrorValue
+from autograder.run.values import UNGRADABLE, ErrorValue
 
 
 MAX_PARTS_SHOWN = 5  # a message lists at most this many differing parts, then says how many more
@@ -34,8 +35,8 @@ def _verdict(keys: list[str], student: dict[str, Any], reference: dict[str, Any]
     shown = [f"{i}) {m}" for i, m in enumerate(messages[:MAX_PARTS_SHOWN], start=1)]
     if len(messages) > MAX_PARTS_SHOWN:
         more = len(messages) - MAX_PARTS_SHOWN
-        shown.append(f"… 외 {more}개 / and {more} more")
-    head = f"{len(messages)}군데가 틀렸습니다 / {len(messages)} parts differ" + (f" — {' '.join(said)}" if said else ":")
+        shown.append("… " + pair(f"외 {more}개", f"and {more} more"))
+    head = pair(f"{len(messages)}군데가 틀렸습니다", f"{len(messages)} parts differ") + (f" — {' '.join(said)}" if said else ":")
     return Verdict.failed(head + "\n" + "\n".join(shown))
 
 
@@ -71,8 +72,8 @@ def compare_parts(student: dict[str, Any], reference: dict[str, Any], *, part_of
     if not right or wrong - set(parts):  # nothing right, or a failure outside the known parts: no partial credit
         return verdict
     names = ", ".join(right)
-    return Verdict(len(right) / len(parts), f"{verdict.message}\n맞은 부분 {len(right)}/{len(parts)}: {names} / "
-                                            f"{len(right)} of {len(parts)} parts right: {names}")
+    return Verdict(len(right) / len(parts), f"{verdict.message}\n" + pair(f"맞은 부분 {len(right)}/{len(parts)}: {names}",
+                                                                        f"{len(right)} of {len(parts)} parts right: {names}"))
 
 
 def differing_keys(student: dict[str, Any], reference: dict[str, Any], **options: Any) -> list[str]:
@@ -103,5 +104,7 @@ def first_error(student: dict[str, Any]) -> ErrorValue | None:
 def error_verdict(name: str, error: ErrorValue) -> Verdict:
     """The verdict for a call that raised."""
     if error.not_implemented:
-        return Verdict.failed(bilingual("TODO not done: {message}", message=error.message))
+        return Verdict.failed(todo_not_done(error))
+    if error.type == UNGRADABLE:
+        return Verdict.failed(ungradable(name, error))
     return Verdict.failed(bilingual("'{name}' raised {error}", name=name, error=error_both(error)))

@@ -14,6 +14,7 @@ from autograder.feedback.diagnosis import (EVALUATE_ACCURACY_MISTAKES, EVALUATE_
                                            matching_mistakes)
 from autograder.feedback.pictures import LOSS_CURVE, accuracy_pictures
 from autograder.feedback.catalog import bilingual
+from autograder.feedback.language import pair
 from autograder.grade.compare import compare, describe_both
 from autograder.grade.rescore import GRADER_PREDICTIONS
 from autograder.run.values import TensorValue
@@ -28,7 +29,7 @@ MIN_AGREEMENT = 0.98  # the student's forward and the grader's, on the same trai
 # flips a few argmaxes between different but correct ways of writing the same model)
 
 
-@check("transform", title="TODO 1 build_transform: pixels 0..255 -> [-1, 1]")
+@check("transform", title="TODO 1 build_transform: " + pair("픽셀값 0..255 -> [-1, 1]", "pixels 0..255 -> [-1, 1]"))
 def transform(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     got = student.get("build_transform()(image)")
     if isinstance(got, TensorValue) and got.array.size and got.array.min() >= 0.0 and got.array.max() <= 1.0:
@@ -39,7 +40,7 @@ def transform(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     })
 
 
-@check("unnormalize", title="TODO 2 unnormalize: back to [0, 1]")
+@check("unnormalize", title="TODO 2 unnormalize: " + pair("[0, 1]로 복원", "back to [0, 1]"))
 def unnormalize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
         "unnormalize(x)": bilingual("Invert Normalize: x * 0.5 + 0.5, then clamp to [0, 1]."),
@@ -47,7 +48,7 @@ def unnormalize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     })
 
 
-@check("visualize", title="TODO 3 visualize: a figure of images with class names")
+@check("visualize", title="TODO 3 visualize: " + pair("이미지와 클래스 이름을 그린 figure", "a figure of images with class names"))
 def visualize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, atol=1e-4, hints={
         "pixel values shown": bilingual("Show unnormalize(images): values back in [0, 1], each as (H, W, C) (permute(1, 2, 0))."),
@@ -56,7 +57,7 @@ def visualize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     })
 
 
-@check("fc_layers", title="TODO 4 TwoLayerFC: layers (fc1, fc2)")
+@check("fc_layers", title="TODO 4 TwoLayerFC: " + pair("레이어 (fc1, fc2)", "layers (fc1, fc2)"))
 def fc_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
         "linear layers": bilingual("TwoLayerFC(input_size, hidden_size, num_classes) needs fc1: input_size -> hidden_size and "
@@ -64,7 +65,8 @@ def fc_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     })
 
 
-@check("fc_forward", title="TODO 4 TwoLayerFC: forward pass (flatten, fc1, ReLU, fc2)")
+@check("fc_forward", title="TODO 4 TwoLayerFC: " + pair(
+                               "forward 연산 (flatten, fc1, ReLU, fc2)", "forward pass (flatten, fc1, ReLU, fc2)"))
 def fc_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
         "TwoLayerFC(128, 37, 7)(x) for x of shape (4, 2, 8, 8)":
@@ -73,8 +75,8 @@ def fc_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     })
 
 
-_GRADIENT_HINT = ("forward()가 계산 그래프를 끊지 않아야 합니다 / forward() must keep the autograd graph: no "
-                  ".detach(), .data, .numpy() or torch.no_grad() inside it, and every layer used.")
+_GRADIENT_HINT = pair("forward()가 계산 그래프를 끊지 않아야 합니다", "forward() must keep the autograd graph: no "
+                      ".detach(), .data, .numpy() or torch.no_grad() inside it, and every layer used.")
 
 
 _NO_GRADIENT = "parameters without a finite, non-zero gradient after loss.backward()"
@@ -84,12 +86,13 @@ def _gradient_verdict(student: dict[str, Any], reference: dict[str, Any]) -> Ver
     problems = student.get(_NO_GRADIENT)
     if isinstance(problems, list) and problems:
         shown = ", ".join(str(p) for p in problems[:6]) + (" …" if len(problems) > 6 else "")
-        return Verdict.failed(f"gradient가 닿지 않는 파라미터 / parameters the gradient does not reach: {shown}. "
+        return Verdict.failed(f"{pair('gradient가 닿지 않는 파라미터', 'parameters the gradient does not reach')}: {shown}. "
                               f"{_GRADIENT_HINT}")
     return compare_all(student, reference, hints={_NO_GRADIENT: _GRADIENT_HINT, "backward pass": _GRADIENT_HINT})
 
 
-@check("fc_gradient_flow", title="TODO 4 TwoLayerFC: gradients reach every parameter")
+@check("fc_gradient_flow", title="TODO 4 TwoLayerFC: " + pair(
+                                     "모든 파라미터에 gradient가 전달됨", "gradients reach every parameter"))
 def fc_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return _gradient_verdict(student, reference)
 
@@ -102,32 +105,12 @@ def count_parameters(student: dict[str, Any], reference: dict[str, Any]) -> Verd
     })
 
 
-@check("conv_layers", title="TODO 8 ThreeLayerConvNet: layers (5x5 pad 2, 3x3 pad 1, FC)")
-def conv_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "convolution layers": bilingual("conv1: in_channel -> channel_1, 5x5, padding 2; conv2: channel_1 -> channel_2, 3x3, padding 1."),
-        "linear layers": bilingual("The FC layer maps channel_2 * 32 * 32 features to num_classes."),
-    })
-
-
-@check("conv_forward", title="TODO 8 ThreeLayerConvNet: forward pass")
-def conv_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
-        "ThreeLayerConvNet(4, 7, 5, 6)(x) for x of shape (3, 4, 32, 32)":
-            bilingual("With the same weights the scores differ: conv1 -> ReLU -> conv2 -> ReLU -> flatten -> fc."),
-    })
-
-
-@check("conv_gradient_flow", title="TODO 8 ThreeLayerConvNet: gradients reach every parameter")
-def conv_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return _gradient_verdict(student, reference)
-
-
 _PARAMETERS = "parameters after train()"
 _RETURNED = "train() returns the mean loss per sample"
 
 
-@check("train_updates", title="TODO 6 train: the 7 steps update the weights like the reference", probe="train")
+@check("train_updates", title="TODO 6 train: " + pair(
+                                  "7단계가 정답 코드처럼 가중치를 업데이트함", "the 7 steps update the weights like the reference"), probe="train")
 def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     wanted = {k: reference[k] for k in ("forward passes (one per batch)", _PARAMETERS, _RETURNED) if k in reference}
     student = {k: v for k, v in student.items() if k != "model in training mode during train()"}
@@ -148,7 +131,7 @@ def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
                            subject_en="the number train() returns", rtol=1e-4, atol=1e-6)
 
 
-@check("train_mode", title="TODO 6 train: the model is in training mode", probe="train")
+@check("train_mode", title="TODO 6 train: " + pair("모델이 학습(train) 모드", "the model is in training mode"), probe="train")
 def train_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     key = "model in training mode during train()"
     error = first_error(student)
@@ -157,7 +140,7 @@ def train_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all({key: student.get(key)}, {key: reference[key]}, hints={key: bilingual("Call model.train() before the loop.")})
 
 
-@check("train_device", title="TODO 6 train: batches moved to `device`")
+@check("train_device", title="TODO 6 train: " + pair("배치를 `device`로 옮김", "batches moved to `device`"))
 def train_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={
         "images moved to device": bilingual("Step 2: images = images.to(device)."),
@@ -173,7 +156,8 @@ def _subset(values: dict[str, Any], prefixes: tuple[str, ...], *, even_batches: 
             if k.startswith(prefixes) and (k.startswith(("accuracy", "loss")) or k.endswith(_EVEN_BATCHES) == even_batches)}
 
 
-@check("evaluate_mode", title="TODO 7 evaluate: eval mode, no autograd graph", probe="evaluate")
+@check("evaluate_mode", title="TODO 7 evaluate: " + pair(
+                                  "eval 모드, autograd 그래프 없음", "eval mode, no autograd graph"), probe="evaluate")
 def evaluate_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     keys = ("model.training during evaluate()", "autograd enabled during evaluate()")
     error = first_error(student)
@@ -203,7 +187,7 @@ def _with_diagnosis(verdict: Verdict, student: dict[str, Any], reference: dict[s
     return Verdict.failed(f"{text} ({compare(key, student.get(key), reference[key], rtol=rtol, atol=atol)})")
 
 
-@check("evaluate_accuracy", title="TODO 7 evaluate: top-1 accuracy", probe="evaluate")
+@check("evaluate_accuracy", title="TODO 7 evaluate: " + pair("top-1 정확도", "top-1 accuracy"), probe="evaluate")
 def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     prefixes = ("accuracy", "evaluate(")
     student_part = _subset(student, prefixes, even_batches=False)
@@ -219,7 +203,7 @@ def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Ver
                            subject_ko="evaluate()가 반환한 정확도", subject_en="your accuracy", rtol=1e-6, atol=1e-9)
 
 
-@check("evaluate_loss", title="TODO 7 evaluate: the loss in 'val' mode", probe="evaluate")
+@check("evaluate_loss", title="TODO 7 evaluate: " + pair("'val' 모드의 loss", "the loss in 'val' mode"), probe="evaluate")
 def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     prefixes = ("loss", "evaluate(")
     student_part = _subset(student, prefixes, even_batches=True)
@@ -234,19 +218,20 @@ def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
                            subject_en="your 'val' loss", rtol=1e-5, atol=1e-6)
 
 
-@check("evaluate_device", title="TODO 7 evaluate: batches moved to `device`")
+@check("evaluate_device", title="TODO 7 evaluate: " + pair("배치를 `device`로 옮김", "batches moved to `device`"))
 def evaluate_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(student, reference, hints={"images moved to device": bilingual("Step 1: images = images.to(device)."),
-                                                  "labels moved to device": "1) labels도 device로 옮기세요 / Step 1: "
-                                                  "labels = labels.to(device) (preds == labels fails on a GPU "
-                                                  "otherwise)."})
+                                                  "labels moved to device": pair(
+                                                      "1) labels도 device로 옮기세요", "Step 1: labels = labels.to(device) "
+                                                      "(preds == labels fails on a GPU otherwise).")})
 
 
 def _run_items(values: dict[str, Any], *, device: bool) -> dict[str, Any]:
     return {k: v for k, v in values.items() if ("model device during train()" in k) == device}
 
 
-@check("run_pipeline", title="TODO 9 run: transform, loaders, model, SGD, train then evaluate", probe="run")
+@check("run_pipeline", title="TODO 8 run: " + pair(
+                                 "transform, 데이터로더, 모델, SGD, 학습 후 평가", "transform, loaders, model, SGD, train then evaluate"), probe="run")
 def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(_run_items(student, device=False), _run_items(reference, device=False), hints={
         "run(model='conv', epochs=2): calls in order": bilingual("Each epoch: train() then evaluate(mode='val'); after the epochs "
@@ -256,20 +241,21 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
         "run(model='conv', epochs=2): momentum": bilingual("Pass momentum=config.momentum to SGD."),
         "run(model='conv', epochs=2): model": bilingual("config.model 'conv' means ThreeLayerConvNet."),
         "run(model='fc', epochs=1): model": bilingual("config.model 'fc' means TwoLayerFC."),
-        "run(model='fc', epochs=1): model built with": "4) config의 크기로 모델을 만드세요 / Step 4: "
-                                                       "TwoLayerFC(3 * 32 * 32, config.hidden_size, 10).",
-        "run(model='conv', epochs=2): model built with": "4) config의 크기로 모델을 만드세요 / Step 4: "
-                                                         "ThreeLayerConvNet(3, config.channel_1, config.channel_2, 10).",
+        "run(model='fc', epochs=1): model built with": pair("4) config의 크기로 모델을 만드세요",
+                                                            "Step 4: TwoLayerFC(3 * 32 * 32, config.hidden_size, 10)."),
+        "run(model='conv', epochs=2): model built with": pair(
+            "4) config의 크기로 모델을 만드세요", "Step 4: ThreeLayerConvNet(3, config.channel_1, config.channel_2, 10)."),
         "run(seed=5) twice: the same initial weights": _SEED_HINT,
         "run(seed=5) and run(seed=6): different initial weights": _SEED_HINT,
     })
 
 
-_SEED_HINT = ("1) 모델을 만들기 전에 torch.manual_seed(config.seed)를 호출하세요 / Step 1: call "
-              "torch.manual_seed(config.seed) before the model is built, so the same seed gives the same run.")
+_SEED_HINT = pair("1) 모델을 만들기 전에 torch.manual_seed(config.seed)를 호출하세요", "Step 1: call "
+                  "torch.manual_seed(config.seed) before the model is built, so the same seed gives the same run.")
 
 
-@check("run_device", title="TODO 9 run: the model moved to the device (step 5)", probe="run")
+@check("run_device", title="TODO 8 run: " + pair(
+                               "모델을 디바이스에 올림 (5단계)", "the model moved to the device (step 5)"), probe="run")
 def run_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     error = first_error(student)
     items = _run_items(student, device=True)
@@ -278,10 +264,32 @@ def run_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(items, _run_items(reference, device=True), hints={
         "run(model='conv', epochs=2): model device during train()": bilingual("Step 5: model = model.to(device)."),
         "run(model='fc', epochs=1): model device during train()": bilingual("Step 5: model = model.to(device)."),
-        "run(device=None): model device during train()": "1) config.device가 None이면 cuda가 있을 때 cuda, 없으면 "
-                                                         "cpu를 쓰세요 / Step 1: when config.device is None, use "
-                                                         "torch.device('cuda' if torch.cuda.is_available() else 'cpu').",
+        "run(device=None): model device during train()": pair(
+            "1) config.device가 None이면 cuda가 있을 때 cuda, 없으면 cpu를 쓰세요",
+            "Step 1: when config.device is None, use torch.device('cuda' if torch.cuda.is_available() else 'cpu')."),
     })
+
+
+@check("conv_layers", title="TODO 9 ThreeLayerConvNet: layers (5x5 pad 2, 3x3 pad 1, FC)")
+def conv_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, hints={
+        "convolution layers": bilingual("conv1: in_channel -> channel_1, 5x5, padding 2; conv2: channel_1 -> channel_2, 3x3, padding 1."),
+        "linear layers": bilingual("The FC layer maps channel_2 * 32 * 32 features to num_classes."),
+    })
+
+
+@check("conv_forward", title="TODO 9 ThreeLayerConvNet: " + pair("forward 연산", "forward pass"))
+def conv_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
+        "ThreeLayerConvNet(4, 7, 5, 6)(x) for x of shape (3, 4, 32, 32)":
+            bilingual("With the same weights the scores differ: conv1 -> ReLU -> conv2 -> ReLU -> flatten -> fc."),
+    })
+
+
+@check("conv_gradient_flow", title="TODO 9 ThreeLayerConvNet: " + pair(
+                                       "모든 파라미터에 gradient가 전달됨", "gradients reach every parameter"))
+def conv_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return _gradient_verdict(student, reference)
 
 
 def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.ndarray, *, model: str,
@@ -289,18 +297,19 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
     error = first_error(student)
     if error is not None:
         return error_verdict(f"training {model}", error)
-    todo = "4" if model == "TwoLayerFC" else "8"  # the TODO that builds the model
+    todo = "4" if model == "TwoLayerFC" else "9"  # the TODO that builds the model
     got, expected = student.get("predictions"), reference.get("predictions")
     if not isinstance(got, TensorValue) or got.shape != (len(labels),):
         return Verdict.failed(bilingual("'{model} predictions' could not be made: got {got}", model=model,
                                         got=describe_both(got)))
     graded = student.get(GRADER_PREDICTIONS)
     if isinstance(graded, dict) and "grader failure" in graded:
-        return Verdict(0.0, f"{graded['grader failure']}; 학생의 잘못이 아닙니다 / this is not your fault",
+        return Verdict(0.0, f"{graded['grader failure']}; {pair('학생의 잘못이 아닙니다', 'this is not your fault')}",
                        status="grader-error")
     if not isinstance(graded, TensorValue):
-        return Verdict.failed(f"{model}: {graded}. TODO {todo}의 층을 먼저 고치세요. / The model trained by train() "
-                              f"must keep the layers of TODO {todo} (fix that check first).")
+        return Verdict.failed(f"{model}: {graded}. " + pair(f"TODO {todo}의 층을 먼저 고치세요.",
+                                                            f"The model trained by train() must keep the layers of "
+                                                            f"TODO {todo} (fix that check first)."))
     reference_accuracy = float(np.mean(expected.array == labels))
     accuracy = float(np.mean(graded.array == labels))  # the trained weights in the grader's own model
     agreement = float(np.mean(got.array == graded.array))
@@ -312,39 +321,41 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
                   f"정답 코드 {100 * reference_accuracy:.2f}%)")
     summary_en = (f"{model} trained for one epoch: test accuracy {100 * accuracy:.2f}% "
                   f"(target above {100 * target:.0f}%, reference {100 * reference_accuracy:.2f}%)")
-    summary = f"{summary_ko} / {summary_en}"
+    summary = pair(summary_ko, summary_en)
     if agreement < MIN_AGREEMENT:
-        return Verdict(0.0, f"{model}의 forward()가 자기 층으로 점수를 계산하지 않습니다 / {model}'s forward() does "
-                            f"not give the predictions of its own trained weights: only {100 * agreement:.1f}% agree "
-                            "with the same weights in the reference model. forward() must compute the scores from "
-                            "the model's layers only.", data=data, pictures=pictures)
+        return Verdict(0.0, pair(f"{model}의 forward()가 자기 층으로 점수를 계산하지 않습니다",
+                                 f"{model}'s forward() does not give the predictions of its own trained weights: only "
+                                 f"{100 * agreement:.1f}% agree with the same weights in the reference model. forward() "
+                                 "must compute the scores from the model's layers only."), data=data, pictures=pictures)
     learn_ko = (f"모델이 충분히 배우지 못했습니다. TODO {todo}의 층 가중치가 Kaiming 초기화(nn.init.kaiming_normal_)로 "
                 "시작하는지(0, 상수, 표준정규분포 N(0, 1)로 채우지 마세요), forward()가 모든 층을 지나는지 확인하세요")
     learn_en = (f"the model did not learn enough: check that TODO {todo}'s layer weights start from Kaiming "
                 "initialization (nn.init.kaiming_normal_; not zeros, a constant or N(0, 1)) and that forward() uses "
                 "every layer")
     if accuracy <= target:
-        return Verdict(0.0, f"{summary_ko}: 목표에 못 미칩니다. {learn_ko}. / {summary_en}: below the target; {learn_en}.",
+        return Verdict(0.0, pair(f"{summary_ko}: 목표에 못 미칩니다. {learn_ko}.", f"{summary_en}: below the target; {learn_en}."),
                        data=data, pictures=pictures)
     if accuracy < reference_accuracy - REFERENCE_MARGIN:
-        return Verdict(0.0, f"{summary_ko}: 정답 코드보다 {100 * REFERENCE_MARGIN:.0f}%p 넘게 낮습니다. {learn_ko}. / "
-                            f"{summary_en}: more than {100 * REFERENCE_MARGIN:.0f} points below the reference; "
-                            f"{learn_en}.", data=data, pictures=pictures)
+        return Verdict(0.0, pair(f"{summary_ko}: 정답 코드보다 {100 * REFERENCE_MARGIN:.0f}%p 넘게 낮습니다. {learn_ko}.",
+                                 f"{summary_en}: more than {100 * REFERENCE_MARGIN:.0f} points below the reference; "
+                                 f"{learn_en}."), data=data, pictures=pictures)
     if accuracy > reference_accuracy + REVIEW_MARGIN:
-        return Verdict(0.0, f"{summary_ko}: 한 epoch로는 나올 수 없는 정확도라서 강사가 확인할 때까지 점수를 보류합니다 / "
-                            f"{summary_en}: more than {100 * REVIEW_MARGIN:.0f} points above what one epoch of the "
-                            "reference reaches, held for the instructor's review (did train() train longer than "
-                            "one pass over the loader, or load weights?)", status="review", data=data, pictures=pictures)
+        return Verdict(0.0, pair(f"{summary_ko}: 한 epoch로는 나올 수 없는 정확도라서 강사가 확인할 때까지 점수를 보류합니다",
+                                 f"{summary_en}: more than {100 * REVIEW_MARGIN:.0f} points above what one epoch of the "
+                                 "reference reaches, held for the instructor's review (did train() train longer than "
+                                 "one pass over the loader, or load weights?)"), status="review", data=data,
+                       pictures=pictures)
     return Verdict(1.0, summary, data=data, pictures=pictures)
 
 
-@check("fc_accuracy", title="Minimum CIFAR-10 accuracy: TwoLayerFC, one epoch (> 40%)", timeout="train",
-       needs_data=True)
+@check("fc_accuracy", title=pair("CIFAR-10 최소 정확도: TwoLayerFC, 1 epoch (> 40%)",
+                                "Minimum CIFAR-10 accuracy: TwoLayerFC, one epoch (> 40%)"), timeout="train", needs_data=True)
 def fc_accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.ndarray) -> Verdict:
     return _accuracy(student, reference, labels, model="TwoLayerFC", target=FC_TARGET)
 
 
-@check("conv_accuracy", title="Minimum CIFAR-10 accuracy: ThreeLayerConvNet, one epoch (> 45%)", timeout="train",
+@check("conv_accuracy", title=pair("CIFAR-10 최소 정확도: ThreeLayerConvNet, 1 epoch (> 45%)",
+                                  "Minimum CIFAR-10 accuracy: ThreeLayerConvNet, one epoch (> 45%)"), timeout="train",
        needs_data=True)
 def conv_accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.ndarray) -> Verdict:
     return _accuracy(student, reference, labels, model="ThreeLayerConvNet", target=CONV_TARGET)

@@ -8,14 +8,15 @@ import numpy as np
 
 from autograder.grade.checks.common import compare_all, compare_parts, error_verdict
 from autograder.feedback.catalog import bilingual
+from autograder.feedback.language import pair
 from autograder.grade.compare import describe_both
 from autograder.grade.registry import Verdict
 from autograder.grade.registry import check as _check
 from autograder.run.values import ErrorValue, TensorValue
 
 check = partial(_check, assignment="pytorch_tensor")
-_KEEP_INPUTS = ("입력을 바꾸지 말고 새 결과를 돌려주세요 / Return a new result and leave the inputs as they were "
-                "(a + b, not a += b)")
+_KEEP_INPUTS = pair("입력을 바꾸지 말고 새 결과를 돌려주세요", "Return a new result and leave the inputs as they were "
+                    "(a + b, not a += b)")
 
 
 @check("zeros_and_ones", title="TODO 1 make_zeros_and_ones")
@@ -81,19 +82,20 @@ def random_int_matrix(student: dict[str, Any], reference: dict[str, Any]) -> Ver
                               integer=True, low=-3, high=4)
 
 
-@check("indexing", title="TODO 4 indexing (get_element, get_row, get_column, get_block, select_greater_than)")
+@check("indexing", title="TODO 4 " + pair(
+                             "인덱싱", "indexing") + " (get_element, get_row, get_column, get_block, select_greater_than)")
 def indexing(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_parts(student, reference, check_dtype=False, hints={  # five functions: a fifth of the points each
         "get_block(m, rows=(0, 2), cols=(1, 4))": bilingual("Slices are half-open: m[r0:r1, c0:c1]."),
         "select_greater_than(m, 6.5)": bilingual("Use a boolean mask: m[m > threshold]."),
         "select_greater_than(m, m[1, 2]) (a threshold that is an element)":
-            "threshold보다 큰 원소만 고르세요(같은 값은 빼야 합니다) / Strictly greater: an element equal to the "
-            "threshold is left out (m[m > threshold], not >=).",
+            pair("threshold보다 큰 원소만 고르세요(같은 값은 빼야 합니다)", "Strictly greater: an element equal to the "
+                 "threshold is left out (m[m > threshold], not >=)."),
         "get_column(m, 1)": bilingual("A column is m[:, col]."),
     })
 
 
-@check("arithmetic", title="TODO 5 matrix arithmetic")
+@check("arithmetic", title="TODO 5 " + pair("행렬 연산", "matrix arithmetic"))
 def arithmetic(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_parts(student, reference, hints={  # five functions: a fifth of the points each
         "matrix_product(a, c)": bilingual("The matrix product is a @ b (np.matmul), not a * b."),
@@ -210,6 +212,6 @@ def gradient_descent(student: dict[str, Any], reference: dict[str, Any]) -> Verd
     return compare_all(student, reference, rtol=1e-3, atol=1e-5, hints={
         "losses": bilingual("Record float(loss) once per step, before updating w and b, with the lr and steps you were given."),
         "w": bilingual("Update inside torch.no_grad(): w -= lr * w.grad (the lr you were given), then reset w.grad."),
-        "types of w, b and the losses": "GDResult에는 파이썬 float를 넣으세요 / GDResult holds Python floats: "
-                                        "w.item(), b.item() and loss.item(), not tensors.",
+        "types of w, b and the losses": pair("GDResult에는 파이썬 float를 넣으세요", "GDResult holds Python floats: "
+                                             "w.item(), b.item() and loss.item(), not tensors."),
     })
