@@ -115,14 +115,10 @@ def _own_peak_rss_mib() -> float:
     """This process's peak resident memory in MiB, as the kernel counts it for its own memory (VmHWM): not
     getrusage's ru_maxrss, which keeps the peak of the process it was forked from across exec (a spawned worker
     of a large parent would report the parent's)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    from autograder.run.sandbox import _read_kib
+
+    kib = _read_kib("/proc/self/status", "VmHWM:")
+    return round((kib if kib is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1)
 
 
 def store(folder: Path, outcome: dict[str, Any]) -> dict[str, Any]:
