@@ -33,14 +33,18 @@ try:
         TrustedGrades,
         cell_timeout,
     )
+    from autograder.nbgrader_trust.grade_cells import NormaliseGradeCells
+    from autograder.nbgrader_trust.grade_first import GradeBeforeRun
+    from autograder.nbgrader_trust.kernel import ConfinedKernelManager
+    from nbgrader.converters import Autograde
 
     COURSE = Path(__file__).resolve().parent
     c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
     c.CourseDirectory.root = str(COURSE)
     c.CourseDirectory.course_id = "ai-vision"
-    # The answer key of the hidden tests (autograder.notebook.check): this course folder's solutions/.
-    # The kernels that `nbgrader autograde` starts inherit it.
+    # The answer key of the hidden tests (autograder.notebook.check) when the trusted grader runs them: this
+    # course folder's solutions/. Confined kernels never get it (their environment is an allow-list).
     os.environ.setdefault("AUTOGRADER_SOLUTIONS", str(COURSE / "solutions"))
 
     # --- generate_assignment: the same student notebooks and modules as `autograder assign` -----------
@@ -74,8 +78,17 @@ try:
     # student's cell could patch): TrustedGrades after the notebook ran, before nbgrader saves the grades.
     # A deleted grade cell is put back first, so that it is graded too.
     c.OverwriteCells.add_missing_cells = True
+    # A copy-pasted, invented or broken grade cell of the student's never fails the notebook: only the
+    # instructor's nbgrader cells stay nbgrader cells, each once (then nbgrader restores them).
+    c.Autograde.sanitize_preprocessors = [
+        NormaliseGradeCells, *Autograde.class_traits()["sanitize_preprocessors"].default(),
+    ]
+    # The grades are settled first, from the submitted folder, before any student code runs (GradeBeforeRun);
+    # the kernel then runs confined (another uid, namespaces, the course folder hidden, ipc sockets), so the
+    # notebook cannot change its own or a classmate's files, the gradebook or the answer key.
+    c.TolerantExecute.kernel_manager_class = ConfinedKernelManager
     c.Autograde.autograde_preprocessors = [
-        TolerantExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, TrustedGrades,
+        GradeBeforeRun, TolerantExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, TrustedGrades,
         SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
     ]
     c.TolerantExecute.timeout_func = cell_timeout

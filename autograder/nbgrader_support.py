@@ -52,6 +52,9 @@ from nbgrader.utils import is_grade
 from autograder.assign import BuildError, build_assignment, build_file
 from autograder.assign.build import diff_trees, list_files
 from autograder.assign.markers import MARKER_TEXTS
+from autograder.nbgrader_trust.coursedir import course_directory
+from autograder.nbgrader_trust.grade_first import OUTCOMES_KEY
+from autograder.nbgrader_trust.kernel import UnconfinedKernelRefused
 from autograder.paths import ASSIGNMENT_MODULES, default_solutions_dir
 
 #: What the hidden tests import (`from autograder.notebook import check`).
@@ -102,17 +105,6 @@ class ReleaseModules(NbGraderPreprocessor):
 
     def _coursedir(self) -> Any:
         return course_directory(self, "ReleaseModules runs inside `nbgrader generate_assignment` only")
-
-
-def course_directory(preprocessor: NbGraderPreprocessor, outside: str) -> Any:
-    """The CourseDirectory of the nbgrader command running `preprocessor` (its exporter's converter);
-    `outside` is the error when it runs outside one."""
-    owner = preprocessor.parent
-    while owner is not None and getattr(owner, "coursedir", None) is None:
-        owner = getattr(owner, "parent", None)
-    if owner is None:
-        raise RuntimeError(outside)
-    return owner.coursedir
 
 
 def write_release_modules(source: Path, release: Path) -> list[Path]:
@@ -168,6 +160,8 @@ class TolerantExecute(Execute):
         os.environ[DEFER_ENV] = "1"  # the kernel started below inherits it
         try:
             return super().preprocess(nb, resources)
+        except UnconfinedKernelRefused:
+            raise  # the instructor must decide: nbgrader reports it for this notebook
         except Exception as exc:  # noqa: BLE001 - whatever the student's notebook did, its grades follow
             self.log.warning("The notebook stopped running (%s: %s); its grade cells are graded by the trusted "
                              "grader all the same.", type(exc).__name__, exc)
@@ -180,43 +174,26 @@ class TolerantExecute(Execute):
 
 
 class TrustedGrades(NbGraderPreprocessor):
-    """Autograde: every grade cell's result comes from the trusted grader, outside the student's kernel.
+    """Autograde: every grade cell's result is the trusted grader's, settled before the notebook ran.
 
-    The checks of each grade cell are read from the instructor's source notebook; the submitted folder
-    (`submitted/<student>/<assignment>/`, untouched by the kernel) is graded as `autograder grade` grades it;
-    each grade cell's outputs are replaced by that result (a summary; the points as the cell's value for
-    partial credit; an error for none), which SaveAutoGrades then scores as usual.
+    `GradeBeforeRun` (`autograder.nbgrader_trust.grade_first`, the first autograde step) graded the submitted
+    folder before the kernel started, with the checks of each grade cell read from the instructor's source
+    notebook; this step replaces each grade cell's outputs by that result (a summary; the points as the
+    cell's value for partial credit; an error for none), which SaveAutoGrades then scores as usual.
     """
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
-        from autograder.feedback.html import picture_pngs
-        from autograder.notebook import CheckFailed, grade_cells, grade_checks, notebook_language, verdict_text
-
-        info = resources["nbgrader"]
-        assignment, student, notebook = info["assignment"], info["student"], info["notebook"]
-        coursedir = self._coursedir()
-        submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
-        source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{notebook}.ipynb"
-        trusted = {cell.grade_id: cell for cell in grade_cells(nbformat.read(source, as_version=4)) if cell.checks}
+        if OUTCOMES_KEY not in resources:
+            raise RuntimeError("TrustedGrades needs GradeBeforeRun first in c.Autograde.autograde_preprocessors "
+                               "(the grades are settled before the student's notebook runs)")
+        outcomes = resources[OUTCOMES_KEY]
         for cell in nb.cells:
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-            if not is_grade(cell) or grade_id not in trusted:
+            if not is_grade(cell) or grade_id not in outcomes:
                 continue
-            item = trusted[grade_id]
-            pictures: list[tuple[str, bytes]] = []
-            try:
-                outcome = grade_checks(item.assignment, item.checks, folder=submitted)
-                language = notebook_language()
-                (verdict, text), score = verdict_text(outcome, language=language), outcome.score
-                pictures = [drawn for row in outcome.results if row.pictures
-                            for drawn in picture_pngs(row.pictures, language=language)]
-            except CheckFailed as exc:
-                verdict, text, score = "none", exc.message, 0.0
-            cell.outputs = _outputs(verdict, text, score=score, pictures=pictures)
+            graded = outcomes[grade_id]
+            cell.outputs = _outputs(graded.verdict, graded.text, score=graded.score, pictures=graded.pictures)
         return nb, resources
-
-    def _coursedir(self) -> Any:
-        return course_directory(self, "TrustedGrades runs inside `nbgrader autograde` only")
 
 
 def _outputs(verdict: str, text: str, *, score: float,

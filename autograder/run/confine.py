@@ -50,6 +50,7 @@ class Confinement:
     readable: folders bound back read-only at the same path (Python, the package, the data files).
     copies: (source, target) folders copied into the private /tmp and bound at `target`, writable by
         the child (the submission's folder: the child never writes to the grader's copy).
+    writable: folders bound at the same path, writable (a confined kernel's socket folder, owned by `uid`).
     """
 
     uid: int
@@ -57,6 +58,7 @@ class Confinement:
     hidden: tuple[str, ...] = ()
     readable: tuple[str, ...] = ()
     copies: tuple[tuple[str, str], ...] = ()
+    writable: tuple[str, ...] = ()
     tmp_mib: int = 1024
     nproc: int = 256
     cwd: str = "/"
@@ -350,6 +352,11 @@ class _Mounter:
                 self.sources[path] = os.open(path, os.O_PATH | os.O_DIRECTORY)
             except OSError:
                 continue  # a file, or gone: the child just does not get it
+        for path in self.plan.get("writable", ()):
+            try:
+                self.sources["write:" + path] = os.open(path, os.O_PATH | os.O_DIRECTORY)
+            except OSError as exc:
+                raise SetupError(f"cannot open the writable folder {path}: {exc}") from exc
         for source, _target in self.plan["copies"]:
             try:
                 self.sources["copy:" + source] = os.open(source, os.O_PATH | os.O_DIRECTORY)
@@ -412,6 +419,8 @@ class _Mounter:
             operations.append((_depth(path), 1, path, "read"))
         for target in copies:
             operations.append((_depth(target), 2, target, "copy"))
+        for path in self.plan.get("writable", ()):
+            operations.append((_depth(path), 3, path, "write"))
         done_hidden: set[str] = set()
         for _depth_, _order, path, kind in sorted(set(operations)):
             if kind == "hide":
@@ -422,6 +431,10 @@ class _Mounter:
             elif kind == "read":
                 if path in self.sources:
                     self._bind(self.sources[path], path, read_only=True)
+            elif kind == "write":
+                if not self._mount_point(path):
+                    raise SetupError(f"no place to mount the writable folder {path}")
+                self._bind(self.sources["write:" + path], path, read_only=False)
             else:
                 staging_fd = os.open(copies[path], os.O_PATH | os.O_DIRECTORY)
                 if not self._mount_point(path):
@@ -559,11 +572,13 @@ def main(argv: list[str]) -> None:
                 os._exit(WRAPPER_FAILED)
             if status_fd is not None:
                 os.close(status_fd)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the command's (a kernel's), not PID 1's
             _reaper(child, status_write)
         except Exception as exc:  # noqa: BLE001
             _report(status_fd, f"sandbox-error {type(exc).__name__}: {exc}")
         os._exit(WRAPPER_FAILED)
     # The wrapper itself: wait for the namespace, then end the way the child ended.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt of the process group is the command's
     os.close(status_write)
     if status_fd is not None:
         os.close(status_fd)

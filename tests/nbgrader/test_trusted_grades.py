@@ -2,10 +2,14 @@
 
 Hostile notebooks, each under the real `nbgrader autograde` with a real gradebook: a patched `check`, patched
 builtins and numpy, `os._exit` in a cell, a cell that rewrites the module file after it was imported, an
-edited grade cell and a deleted one. Each student's nbgrader total must equal `autograder grade` of the
-module the student handed in (the golden totals below say which that is)."""
+edited grade cell and a deleted one, a cell that copies the answer key over the student's own submitted
+module, one that overwrites every classmate's submitted module with the starter code, a copy-pasted grade
+cell and a cell marked with a grade id the gradebook does not know. Each student's nbgrader total must equal
+`autograder grade` of the module the student handed in (the golden totals below say which that is), and
+nothing outside the student's own autograded copy changes (the submitted folders, the answer key)."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -34,6 +38,17 @@ HOSTILE = {
                        "importlib.reload(tb)\n", 0),
     "editsGradeCell": ("release", None, 0),
     "deletesGradeCell": ("solutions", None, 30),
+    # The kernel is confined: the course folder (submitted/, solutions/, gradebook.db) is not there to write.
+    "stealsAnswerKey": ("release", "import glob, os, shutil\nkeys = glob.glob('../../../solutions/*/tensor_basics.py') + "
+                        "glob.glob(os.environ.get('AUTOGRADER_SOLUTIONS', '/nowhere') + '/*/tensor_basics.py')\n"
+                        "for key in keys:\n    shutil.copy(key, '../../../submitted/stealsAnswerKey/pytorch_tensor/')\n"
+                        "    shutil.copy(key, 'tensor_basics.py')\n", 0),
+    "overwritesClassmates": ("release", "import glob, shutil\nfor f in glob.glob('../../../submitted/*/*/tensor_basics.py')"
+                             ":\n    shutil.copy('tensor_basics.py', f)\nopen('../../../gradebook.db', 'w').write('gone')\n",
+                             0),
+    "victimClassmate": ("solutions", None, 30),  # graded after overwritesClassmates
+    "pastesGradeCell": ("solutions", None, 30),
+    "inventsGradeCell": ("solutions", None, 30),
 }
 
 
@@ -81,6 +96,13 @@ def _notebook(student: str, cell_code: str | None) -> nbformat.NotebookNode:
                 cell.source = "pass  # nothing to fail"
     if student == "deletesGradeCell":
         nb.cells = [c for c in nb.cells if c.get("id") != "grade_arithmetic"]
+    if student in ("pastesGradeCell", "inventsGradeCell"):  # Jupyter's copy and paste: same metadata, new cell id
+        index = next(i for i, c in enumerate(nb.cells) if c.get("id") == "grade_arithmetic")
+        pasted = nbformat.from_dict(json.loads(json.dumps(nb.cells[index])))
+        pasted.id = "pasted-grade-cell"
+        if student == "inventsGradeCell":
+            pasted.metadata.nbgrader["grade_id"] = "my_own_test"
+        nb.cells.insert(index + 1, pasted)
     return nb
 
 
@@ -110,7 +132,12 @@ def test_hostile_notebooks_get_the_same_total_as_autograder_grade(tmp_path: Path
         nbformat.write(_notebook(student, cell_code), folder / f"{ASSIGNMENT}.ipynb")
         handed_in[student] = tmp_path / "handed-in" / student
         shutil.copytree(folder, handed_in[student])  # what autograder grade gets: the files as handed in
+    answer_key = {p: p.read_bytes() for p in sorted((course / "solutions").rglob("*")) if p.is_file()}
     nbgrader("autograde", ASSIGNMENT)
+    for student, (module, _cell, _total) in HOSTILE.items():  # nothing the kernels did reached these folders
+        folder = course / "submitted" / student / ASSIGNMENT
+        assert (folder / "tensor_basics.py").read_bytes() == (handed_in[student] / "tensor_basics.py").read_bytes(), student
+    assert {p: p.read_bytes() for p in sorted((course / "solutions").rglob("*")) if p.is_file()} == answer_key
 
     from nbgrader.api import Gradebook
 

@@ -1,0 +1,1 @@
+"""nbgrader autograde made safe: a confined kernel, grade cells normalised, grades from a snapshot."""
