@@ -16,11 +16,10 @@ import numpy as np
 
 from autograder.feedback.language import pair
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
+from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS, INITIAL_WEIGHTS, TRAINED_WEIGHTS
 from autograder.run.values import TensorValue
 
 MODEL_OF_CHECK = {"fc_accuracy": "fc", "conv_accuracy": "conv"}  # accuracy probe -> the reference model to load
-WEIGHTS_KEY = "trained weights"
-GRADER_PREDICTIONS = "grader predictions"
 
 
 def secret_permutation(size: int) -> np.ndarray:
@@ -37,43 +36,67 @@ def unpermute(predictions: np.ndarray, permutation: np.ndarray) -> np.ndarray:
 
 def rescore(*, outcomes: dict[str, ProbeOutcome], permutation: np.ndarray | None, reference_dir: Path,
             module: str, data_dir: Path, work_dir: Path, limits: Limits, seed: int) -> None:
-    """In place: for each accuracy outcome, un-permute the student's predictions and add the grader's
-    own predictions from the trained weights (or the reason they could not be made)."""
+    """In place: for each accuracy outcome, un-permute the student's predictions and add the grader's own
+    predictions from the trained weights and from the weights before training (or the reason they could not
+    be made). Whatever the student's values are, the outcome of that check alone is affected: a value that
+    cannot be read is that check's failure (a message in place of the predictions), never the grader's."""
     for probe, model in MODEL_OF_CHECK.items():
         outcome = outcomes.get(probe)
         if outcome is None or not outcome.ok or not isinstance(outcome.value, dict):
             continue
         value = dict(outcome.value)
-        predictions = value.get("predictions")
-        if permutation is not None and isinstance(predictions, TensorValue) and predictions.shape == permutation.shape:
-            value["predictions"] = TensorValue(unpermute(predictions.array, permutation), predictions.kind,
-                                               predictions.dtype, predictions.device)
-        weights = value.pop(WEIGHTS_KEY, None)
-        value[GRADER_PREDICTIONS] = _grader_predictions(weights, model=model, probe=probe, reference_dir=reference_dir,
-                                                        module=module, data_dir=data_dir, work_dir=work_dir,
-                                                        limits=limits, seed=seed)
+        trained, initial = value.pop(TRAINED_WEIGHTS, None), value.pop(INITIAL_WEIGHTS, None)
+        try:
+            predictions = value.get("predictions")
+            if permutation is not None and isinstance(predictions, TensorValue) and \
+                    predictions.shape == permutation.shape:
+                value["predictions"] = TensorValue(unpermute(predictions.array, permutation), predictions.kind,
+                                                   predictions.dtype, predictions.device)
+            value[GRADER_PREDICTIONS], value[INITIAL_PREDICTIONS] = _grader_predictions(
+                trained, initial, model=model, probe=probe, reference_dir=reference_dir, module=module,
+                data_dir=data_dir, work_dir=work_dir, limits=limits, seed=seed)
+        except Exception as exc:  # noqa: BLE001 - values made by student code: this check's failure only
+            value[GRADER_PREDICTIONS] = pair(f"학습된 모델의 파라미터를 읽을 수 없습니다 ({type(exc).__name__})",
+                                             f"the trained model's parameters could not be read ({type(exc).__name__})")
+            value[INITIAL_PREDICTIONS] = None
         outcome.value = value
 
 
-def _grader_predictions(weights: Any, *, model: str, probe: str, reference_dir: Path, module: str, data_dir: Path,
-                        work_dir: Path, limits: Limits, seed: int) -> Any:
-    if not isinstance(weights, list) or not all(isinstance(w, TensorValue) for w in weights) or not weights:
-        return pair("학습된 모델의 파라미터를 읽을 수 없습니다", "the trained model's parameters could not be read")
+def _weight_arrays(weights: Any) -> list[np.ndarray] | None:
+    """The parameters as float32 arrays of numbers, or None when they are not a non-empty list of such tensors."""
+    if not isinstance(weights, list) or not weights or not all(isinstance(w, TensorValue) for w in weights):
+        return None
+    if not all(np.issubdtype(w.array.dtype, np.number) and not np.issubdtype(w.array.dtype, np.complexfloating)
+               for w in weights):
+        return None
+    return [np.asarray(w.array, dtype=np.float32) for w in weights]
+
+
+def _grader_predictions(trained: Any, initial: Any, *, model: str, probe: str, reference_dir: Path, module: str,
+                        data_dir: Path, work_dir: Path, limits: Limits, seed: int) -> tuple[Any, Any]:
+    """(predictions of the trained weights or why there are none, predictions of the initial weights or None)."""
+    arrays, before = _weight_arrays(trained), _weight_arrays(initial)
+    if arrays is None:
+        return pair("학습된 모델의 파라미터를 읽을 수 없습니다", "the trained model's parameters could not be read"), None
     work_dir.mkdir(parents=True, exist_ok=True)
-    path = work_dir / f"{probe}-weights.npz"
-    np.savez(path, **{f"w{i}": np.asarray(w.array, dtype=np.float32) for i, w in enumerate(weights)})
+    paths = {"weights": work_dir / f"{probe}-weights.npz", "initial_weights": work_dir / f"{probe}-initial.npz"}
+    np.savez(paths["weights"], **{f"w{i}": w for i, w in enumerate(arrays)})
+    if before is not None:
+        np.savez(paths["initial_weights"], **{f"w{i}": w for i, w in enumerate(before)})
+    context = {"data_dir": str(data_dir), "model": model, "weights": str(paths["weights"]),
+               "initial_weights": str(paths["initial_weights"]) if before is not None else ""}
     try:
         outcome = run_probes(assignment="image_classification", module_dir=reference_dir, module=module,
                              probes=[ProbeRequest("score_weights", limits.train_seconds)], limits=limits,
-                             work_dir=work_dir / f"{probe}-rescore", seed=seed,
-                             context={"data_dir": str(data_dir), "weights": str(path), "model": model})["score_weights"]
+                             work_dir=work_dir / f"{probe}-rescore", seed=seed, context=context)["score_weights"]
     finally:
-        path.unlink(missing_ok=True)
+        for path in paths.values():
+            path.unlink(missing_ok=True)
     if not outcome.ok:  # trusted code on the grader's side: the grader's failure, not the student's
         return {"grader failure": pair("채점기가 학습된 가중치를 평가하지 못했습니다", f"the grader could not score the "
-                                       f"trained weights ({outcome.status}: {outcome.detail or outcome.value})")}
+                                       f"trained weights ({outcome.status}: {outcome.detail or outcome.value})")}, None
     fit = outcome.value.get("weights fit the reference model")
     if fit != "yes":
         return pair("학습된 가중치가 정답 모델의 층과 맞지 않습니다", f"the trained weights do not fit the reference model's "
-                    f"layers ({fit})")
-    return outcome.value["predictions"]
+                    f"layers ({fit})"), None
+    return outcome.value["predictions"], outcome.value.get("initial predictions")

@@ -21,6 +21,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.feedback.diagnosis import EVALUATE_MISTAKES, TRAIN_MISTAKES
 from autograder.feedback.pictures import LOSS_CURVE, LOSS_CURVE_BATCHES
+from autograder.probes.accuracy_keys import INITIAL_WEIGHTS, TRAINED_WEIGHTS
 from autograder.probes.common import ANSWER_KEY_RUN, PROGRESS, StopProbe, attempt, is_error
 from autograder.probes.stored_images import StoredImages, release_free_memory
 from autograder.probes.training_mistakes import evaluate_accuracy_mistakes, evaluate_loss_mistakes, train_mistakes
@@ -700,6 +701,10 @@ def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module]
     model = attempt(make)
     if is_error(model):
         return {"model": model}
+    # The parameters before training, scored by the grader too: a model must learn here, not arrive trained.
+    # Half precision (their argmax is what counts): the two weight sets together stay within a result's size limit.
+    initial = attempt(lambda: [p.detach().to(torch.float16) for p in model.parameters()]) \
+        if ctx.get("return_weights") else None
     # fused: one pass over each parameter, its gradient and its momentum per step (the foreach update makes
     # three, and for TwoLayerFC's 49 MB fc1 that memory traffic is a third of the batch's time).
     optimizer = torch.optim.SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"], fused=True)
@@ -718,7 +723,9 @@ def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module]
     result: dict[str, Any] = {"predictions": predictions, LOSS_CURVE: trained}
     if ctx.get("return_weights"):
         # The trained weights, scored again by the grader's own model code in a process without student code.
-        result["trained weights"] = [p.detach().to(torch.float32) for p in model.parameters()]  # (copied when sent)
+        result[TRAINED_WEIGHTS] = [p.detach().to(torch.float32) for p in model.parameters()]  # (copied when sent)
+        if not is_error(initial):
+            result[INITIAL_WEIGHTS] = initial
     return result
 
 
@@ -764,18 +771,23 @@ def _load_by_shape(model: nn.Module, weights: list[np.ndarray]) -> str | None:
 
 
 def probe_score_weights(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    """Trusted: runs on the answer key only. The student's trained weights in the reference's model, on
-    the test images in their original order."""
-    with np.load(Path(ctx["weights"]), allow_pickle=False) as store:
-        weights = [store[f"w{i}"] for i in range(len(store.files))]
+    """Trusted: runs on the answer key only. The student's trained weights (and, when given, the same model's
+    weights before training) in the reference's model, on the test images in their original order."""
     if ctx["model"] == "fc":
         model = clf.TwoLayerFC(3 * 32 * 32, FC_SETTINGS["hidden_size"], 10)
     else:
         model = clf.ThreeLayerConvNet(3, CONV_SETTINGS["channel_1"], CONV_SETTINGS["channel_2"], 10)
-    problem = _load_by_shape(model, weights)
-    if problem is not None:
-        return {"weights fit the reference model": problem}
-    return {"weights fit the reference model": "yes", "predictions": _predictions(model, _test_images(ctx))}
+    result: dict[str, Any] = {}
+    for key, prefix in (("weights", ""), ("initial_weights", "initial ")):
+        if not ctx.get(key):
+            continue
+        with np.load(Path(ctx[key]), allow_pickle=False) as store:
+            weights = [store[f"w{i}"] for i in range(len(store.files))]
+        problem = _load_by_shape(model, weights)
+        result[f"{prefix}weights fit the reference model"] = problem or "yes"
+        if problem is None:
+            result[f"{prefix}predictions"] = _predictions(model, _test_images(ctx))
+    return result
 
 
 def probe_fc_accuracy(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:

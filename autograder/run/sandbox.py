@@ -28,7 +28,8 @@ from autograder.run.limits import Limits
 from autograder.run.values import ErrorValue, decode_result
 
 ADDRESS_SPACE_SLACK_MIB = 6144  # torch reserves ~3.2 GiB of address space at import; RSS is what we limit
-RESULT_MAX_BYTES = 64 * 1024 * 1024  # one probe's result (JSON or arrays), held in the parent's memory
+RESULT_MAX_BYTES = 128 * 1024 * 1024  # one probe's result (JSON or arrays), held in the parent's memory: TwoLayerFC's
+# trained weights (49 MB, float32) and its weights before training (25 MB, float16) fit
 FILE_MAX_BYTES = 64 * 1024 * 1024  # largest file the child may write (RLIMIT_FSIZE), at least output_bytes
 HEADER_MAX_BYTES = 1024
 POLL_SECONDS = 0.05

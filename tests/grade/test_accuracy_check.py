@@ -1,12 +1,15 @@
 """The accuracy checks' decisions, on synthetic predictions: the grader's own scoring of the trained weights
-decides, the student's forward must agree with it, and an accuracy one epoch cannot reach is held for review."""
+decides, the student's forward must agree with it, and an accuracy one epoch cannot reach is held for review, as is
+a model that does not start near chance or does not learn over the epoch (its weights before training, scored by the
+grader too)."""
 from __future__ import annotations
 
 import numpy as np
 
 from autograder.feedback.pictures import LOSS_CURVE
-from autograder.grade.checks.image_classification import fc_accuracy
-from autograder.grade.rescore import GRADER_PREDICTIONS, secret_permutation, unpermute
+from autograder.grade.checks.image_classification import learning_problem, fc_accuracy
+from autograder.grade.rescore import secret_permutation, unpermute
+from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS
 from autograder.run.values import TensorValue
 
 LABELS = np.arange(10_000, dtype=np.int64) % 10
@@ -20,8 +23,10 @@ def _predictions(accuracy: float, *, seed: int = 0) -> TensorValue:
     return TensorValue(predicted, "tensor", "torch.int64", "cpu")
 
 
-def _grade(student_accuracy: float, grader_accuracy: float, reference_accuracy: float = 0.49):
-    student = {"predictions": _predictions(student_accuracy, seed=1), GRADER_PREDICTIONS: _predictions(grader_accuracy, seed=1)}
+def _grade(student_accuracy: float, grader_accuracy: float, reference_accuracy: float = 0.49, *,
+           initial_accuracy: float | None = 0.10):
+    student = {"predictions": _predictions(student_accuracy, seed=1), GRADER_PREDICTIONS: _predictions(grader_accuracy, seed=1),
+               INITIAL_PREDICTIONS: None if initial_accuracy is None else _predictions(initial_accuracy, seed=3)}
     reference = {"predictions": _predictions(reference_accuracy, seed=2)}
     return fc_accuracy.grade(student, reference, LABELS)
 
@@ -60,10 +65,29 @@ def test_the_pictures_come_from_the_graders_predictions_and_loop() -> None:
     """The confusion matrix and the misclassified images are the grader's predictions of the trained
     weights (not what the student's forward said); the curves are the grader's loop's, checked as data."""
     student = {"predictions": _predictions(1.0, seed=1), GRADER_PREDICTIONS: _predictions(0.48, seed=1),
-               LOSS_CURVE: TensorValue(np.linspace(2.3, 1.5, 39), "tensor", "torch.float32", "cpu")}
+               INITIAL_PREDICTIONS: _predictions(0.1, seed=3), LOSS_CURVE: TensorValue(np.linspace(2.3, 1.5, 39), "tensor", "torch.float32", "cpu")}
     reference = {"predictions": _predictions(0.49, seed=2), LOSS_CURVE: "not a curve"}
     pictures = fc_accuracy.grade(student, reference, LABELS).pictures
     confusion = np.array(pictures["confusion"])
     assert confusion.sum() == len(LABELS) and np.trace(confusion) == round(0.48 * len(LABELS))
     assert len(pictures["loss_curve"]) == 39 and pictures["reference_loss_curve"] == []
     assert len(pictures["misclassified"]) == 10
+
+
+def test_a_model_that_arrives_trained_or_does_not_learn_is_held_for_review() -> None:
+    """Pre-trained weights loaded in __init__ and updates blocked: the grader's own scoring of the weights before
+    training says so; a model that already passes before the epoch, or barely moves, is held, never passed."""
+    for initial, why in ((0.46, "before training it already reaches 46.00%"), (0.26, "already reaches 26.00%"),
+                         (None, "could not be measured before training")):
+        verdict = _grade(0.47, 0.47, initial_accuracy=initial)
+        assert verdict.status == "review" and verdict.fraction == 0.0, initial
+        assert why in verdict.message and "instructor's review" in verdict.message
+        assert verdict.data.get("initial_accuracy") == initial
+    assert _grade(0.47, 0.47, initial_accuracy=0.16).fraction == 1.0  # an unlucky start near chance still learns
+    ko, en, before = learning_problem(_predictions(0.2, seed=3), LABELS, accuracy=0.3)  # the epoch must add 15 points
+    assert "barely raised it from 20.00%" in en and before == 0.2 and "거의 오르지" in ko
+    assert learning_problem(_predictions(0.2, seed=3), LABELS, accuracy=0.36) is None
+
+
+def test_an_honest_model_that_fails_the_target_fails_as_before_whatever_it_started_from() -> None:
+    assert "below the target" in _grade(0.30, 0.30, initial_accuracy=0.30).message

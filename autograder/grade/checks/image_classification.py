@@ -16,7 +16,7 @@ from autograder.feedback.pictures import LOSS_CURVE, accuracy_pictures
 from autograder.feedback.catalog import bilingual
 from autograder.feedback.language import pair
 from autograder.grade.compare import compare, describe_both
-from autograder.grade.rescore import GRADER_PREDICTIONS
+from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS
 from autograder.run.values import TensorValue
 
 check = partial(_check, assignment="image_classification")
@@ -24,6 +24,8 @@ check = partial(_check, assignment="image_classification")
 FC_TARGET = 0.40  # CS231n's one-epoch targets on the test set
 CONV_TARGET = 0.45
 REFERENCE_MARGIN = 0.05  # the student's accuracy may trail the reference's by at most this much
+MAX_INITIAL_ACCURACY = 0.25  # before training: chance is 10%; randomly initialized models stay near it
+MIN_LEARNING_GAIN = 0.15  # what one epoch must add at least (the reference: about 10% -> 46-49%)
 REVIEW_MARGIN = 0.10  # beyond the reference by more than this, one epoch cannot explain it: held for review
 MIN_AGREEMENT = 0.98  # the student's forward and the grader's, on the same trained weights (float rounding
 # flips a few argmaxes between different but correct ways of writing the same model)
@@ -339,6 +341,14 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
         return Verdict(0.0, pair(f"{summary_ko}: 정답 코드보다 {100 * REFERENCE_MARGIN:.0f}%p 넘게 낮습니다. {learn_ko}.",
                                  f"{summary_en}: more than {100 * REFERENCE_MARGIN:.0f} points below the reference; "
                                  f"{learn_en}."), data=data, pictures=pictures)
+    learned = learning_problem(student.get(INITIAL_PREDICTIONS), labels, accuracy=accuracy)
+    if learned is not None:
+        ko, en, initial = learned
+        if initial is not None:
+            data["initial_accuracy"] = round(initial, 4)
+        return Verdict(0.0, pair(f"{summary_ko}: {ko}. 강사가 확인할 때까지 점수를 보류합니다",
+                                 f"{summary_en}: {en}; held for the instructor's review"), status="review", data=data,
+                       pictures=pictures)
     if accuracy > reference_accuracy + REVIEW_MARGIN:
         return Verdict(0.0, pair(f"{summary_ko}: 한 epoch로는 나올 수 없는 정확도라서 강사가 확인할 때까지 점수를 보류합니다",
                                  f"{summary_en}: more than {100 * REVIEW_MARGIN:.0f} points above what one epoch of the "
@@ -346,6 +356,27 @@ def _accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.nda
                                  "one pass over the loader, or load weights?)"), status="review", data=data,
                        pictures=pictures)
     return Verdict(1.0, summary, data=data, pictures=pictures)
+
+
+def learning_problem(initial: Any, labels: np.ndarray, *, accuracy: float) -> tuple[str, str, float | None] | None:
+    """Why the epoch did not show learning (Korean, English, the accuracy before training), or None when it did:
+    the same model's weights before training, in the grader's own model, must score near chance, and the
+    epoch must raise the accuracy by at least MIN_LEARNING_GAIN."""
+    if not isinstance(initial, TensorValue) or initial.shape != labels.shape:
+        return ("학습 전 모델의 정확도를 잴 수 없었습니다 (학습 전 파라미터가 정답 모델의 층과 맞지 않음)",
+                "the model could not be measured before training (its parameters before training do not fit the "
+                "reference model's layers)", None)
+    before = float(np.mean(initial.array == labels))
+    if before > MAX_INITIAL_ACCURACY:
+        return (f"학습 전부터 정확도가 {100 * before:.2f}%입니다 (무작위 초기화라면 약 10%). 미리 학습한 가중치를 "
+                "불러오지 말고 __init__에서 층을 초기화하세요",
+                f"before training it already reaches {100 * before:.2f}% (randomly initialized, about 10%): do not "
+                "load trained weights, initialize the layers in __init__", before)
+    if accuracy - before < MIN_LEARNING_GAIN:
+        return (f"한 epoch 동안 정확도가 {100 * before:.2f}%에서 거의 오르지 않았습니다. 학습이 파라미터를 바꾸는지 "
+                "확인하세요", f"one epoch barely raised it from {100 * before:.2f}% before training: check that "
+                "training changes the model's parameters", before)
+    return None
 
 
 @check("fc_accuracy", title=pair("CIFAR-10 최소 정확도: TwoLayerFC, 1 epoch (> 40%)",
