@@ -115,9 +115,9 @@ def _own_peak_rss_mib() -> float:
     """This process's peak resident memory in MiB, as the kernel counts it for its own memory (VmHWM): not
     getrusage's ru_maxrss, which keeps the peak of the process it was forked from across exec (a spawned worker
     of a large parent would report the parent's)."""
-    from autograder.run.sandbox import _read_kib
+    from autograder.run.accounting import read_kib
 
-    kib = _read_kib("/proc/self/status", "VmHWM:")
+    kib = read_kib("/proc/self/status", "VmHWM:")
     return round((kib if kib is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024, 1)
 
 

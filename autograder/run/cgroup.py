@@ -1,5 +1,8 @@
 """Kernel-counted limits for one child: a memory and pids control group per run (see docs/isolation.md).
 
+CPU time is read from the group too (cgroup v2 `cpu.stat`, cgroup v1 `cpuacct.usage`): it counts every process
+that ran in the group, those that already ended included.
+
 Memory that is in no process's RSS (POSIX and System V shared memory, memfd files, tmpfs files) is still
 charged to the control group of the process that touched it, so a cgroup limit is the way the kernel
 itself counts. Two layouts are supported: cgroup v2 (one unified hierarchy with the memory and pids
@@ -29,6 +32,7 @@ class ControlGroup:
     mode: str  # 'cgroup v2' or 'cgroup v1'
     folders: list[Path] = field(default_factory=list)
     memory_folder: Path | None = None
+    cpu_folder: Path | None = None  # where the kernel counts the group's CPU time (v2: the group; v1: cpuacct)
 
     @property
     def procs_files(self) -> list[str]:
@@ -66,6 +70,21 @@ class ControlGroup:
         name = "memory.peak" if self.mode == "cgroup v2" else "memory.max_usage_in_bytes"
         try:
             return int((self.memory_folder / name).read_text().strip()) / 2**20
+        except (OSError, ValueError):
+            return None
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time of every process that ever ran in the group (ended ones included), as the kernel counts it."""
+        if self.cpu_folder is None:
+            return None
+        try:
+            if self.mode == "cgroup v2":
+                for line in (self.cpu_folder / "cpu.stat").read_text().splitlines():
+                    key, _, value = line.partition(" ")
+                    if key == "usage_usec":
+                        return int(value) / 1e6
+                return None
+            return int((self.cpu_folder / "cpuacct.usage").read_text().strip()) / 1e9
         except (OSError, ValueError):
             return None
 
@@ -129,7 +148,7 @@ def create_group(*, memory_mib: int, pids: int) -> ControlGroup | None:
             except OSError:
                 pass  # already enabled, or not allowed here (then the files below are missing)
             folder.mkdir()
-            group = ControlGroup("cgroup v2", [folder], folder)
+            group = ControlGroup("cgroup v2", [folder], folder, cpu_folder=folder)  # cpu.stat is always there
             _write(folder / "memory.max", limit)
             if (folder / "memory.swap.max").exists():
                 _write(folder / "memory.swap.max", "0")
@@ -137,7 +156,7 @@ def create_group(*, memory_mib: int, pids: int) -> ControlGroup | None:
             return group
         except OSError:
             _remove_quietly([folder])
-    memory, pid_root = ROOT / "memory", ROOT / "pids"
+    memory, pid_root, cpuacct = ROOT / "memory", ROOT / "pids", ROOT / "cpuacct"
     if (memory / "cgroup.procs").exists() and (pid_root / "cgroup.procs").exists():
         folders = [memory / name, pid_root / name]
         try:
@@ -151,7 +170,15 @@ def create_group(*, memory_mib: int, pids: int) -> ControlGroup | None:
                 except OSError:
                     pass  # swap accounting off: memory.limit_in_bytes alone
             _write(pid_root / name / "pids.max", str(int(pids)))
-            return ControlGroup("cgroup v1", folders, memory / name)
+            group = ControlGroup("cgroup v1", folders, memory / name)
+            if (cpuacct / "cpuacct.usage").exists():  # CPU accounting: optional (the limits hold without it)
+                try:
+                    (cpuacct / name).mkdir()
+                    group.folders.append(cpuacct / name)
+                    group.cpu_folder = cpuacct / name
+                except OSError:
+                    pass
+            return group
         except OSError:
             _remove_quietly(folders)
     return None

@@ -24,6 +24,8 @@ from typing import Any, Callable
 
 from autograder.feedback.language import pair
 from autograder.run import cgroup, confine
+from autograder.run.accounting import (CpuUsage, group_pids, machine_busy_seconds, memory_mib, peak_rss_mib,
+                                       uid_pids)
 from autograder.run.limits import Limits
 from autograder.run.values import ErrorValue, decode_result
 
@@ -40,6 +42,9 @@ BETWEEN_PROBES_SECONDS = 60.0
 # fault ('overloaded'), not the student's.
 OVERLOAD_BUSY_FRACTION = 0.5
 OVERLOAD_WAIT_FRACTION = 0.25
+# ...and only with evidence from outside the child: the rest of the machine kept at least this many CPUs busy
+# (a child that waits for its own threads, or put a thread at idle priority, is not overloaded).
+OVERLOAD_OTHERS_CPUS = 0.5
 
 
 @dataclass(frozen=True)
@@ -173,86 +178,10 @@ class _Channel:
 
 # --- processes, memory, killing ------------------------------------------------------------------------
 
-def _proc_entries() -> list[int]:
-    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
-
-
-def _group_pids(pgid: int) -> list[int]:
-    pids = []
-    for pid in _proc_entries():
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-            if int(fields[2]) == pgid:  # field 5 (pgrp) is the third after the command name
-                pids.append(pid)
-        except (OSError, IndexError, ValueError):
-            continue
-    return pids
-
-
-def _uid_pids(uid: int) -> list[int]:
-    return [pid for pid in _proc_entries() if confine.uid_of(pid) == uid]
-
-
-def _read_kib(path: str, key: str) -> int | None:
-    try:
-        with open(path, encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                if line.startswith(key):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
-def _memfd_mib(pids: list[int]) -> float:
-    """The size of the memfd files the processes hold open (memory that is in no process's RSS until mapped
-    and touched), each file counted once."""
-    seen: dict[tuple[int, int], int] = {}
-    for pid in pids:
-        try:
-            fds = os.listdir(f"/proc/{pid}/fd")
-        except OSError:
-            continue
-        for fd in fds:
-            path = f"/proc/{pid}/fd/{fd}"
-            try:
-                if not os.readlink(path).startswith("/memfd:"):
-                    continue
-                info = os.stat(path)
-            except OSError:
-                continue
-            seen[(info.st_dev, info.st_ino)] = info.st_blocks * 512
-    return sum(seen.values()) / 2**20
-
-
-def _peak_rss_mib(pids: list[int]) -> float:
-    """The largest peak resident memory (VmHWM, measured by the kernel) among the processes, in MiB: a figure
-    for benchmarks and reports, never a limit (the limits use `_memory_mib`)."""
-    return round(max((_read_kib(f"/proc/{pid}/status", "VmHWM:") or 0 for pid in pids), default=0) / 1024, 1)
-
-
-def _memory_mib(pids: list[int], *, limit_mib: float | None = None) -> float:
-    """The sum of the processes' resident memory, shared pages split between them (PSS), plus the memfd
-    files they hold. The cheap sum of their RSS (never less than PSS) is used when it is already within
-    `limit_mib`."""
-    memfd = _memfd_mib(pids)
-    rss = sum(_read_kib(f"/proc/{pid}/status", "VmRSS:") or 0 for pid in pids) / 1024 + memfd
-    if limit_mib is not None and rss <= limit_mib:
-        return rss
-    total_kib = 0
-    for pid in pids:
-        value = _read_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
-        if value is None:
-            value = _read_kib(f"/proc/{pid}/status", "VmRSS:")
-        total_kib += value or 0
-    return total_kib / 1024 + memfd
-
-
 def _kill_uid(uid: int, *, rounds: int = 50) -> None:
     """SIGKILL every process of the sandbox uid (race-free: through pidfds, re-checking the uid)."""
     for _ in range(rounds):
-        pids = _uid_pids(uid)
+        pids = uid_pids(uid)
         if not pids:
             return
         for pid in pids:
@@ -298,55 +227,6 @@ class _Output:
 
 
 @dataclass
-class _Usage:
-    """CPU time and run-queue wait of a child's processes, summed over every process seen so far (a
-    process that ended keeps the last figures read for it)."""
-
-    seen: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
-
-    def update(self, pids: list[int]) -> None:
-        for pid in pids:
-            figures = _cpu_and_wait(pid)
-            if figures is not None:
-                key, cpu, wait = figures
-                old = self.seen.get((pid, key), (0.0, 0.0))
-                self.seen[(pid, key)] = (max(old[0], cpu), max(old[1], wait))
-
-    @property
-    def cpu(self) -> float:
-        return sum(cpu for cpu, _wait in self.seen.values())
-
-    @property
-    def wait(self) -> float:
-        return sum(wait for _cpu, wait in self.seen.values())
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _cpu_and_wait(pid: int) -> tuple[int, float, float] | None:
-    """(start time, CPU seconds of all its threads, seconds its threads waited to run) of one process."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            fields = handle.read().rsplit(b")", 1)[1].split()
-        cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime (fields 14, 15)
-        start = int(fields[19])  # field 22: start time, so that a reused pid is another process
-    except (OSError, IndexError, ValueError):
-        return None
-    wait = 0.0
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            try:
-                with open(f"/proc/{pid}/task/{task}/schedstat", "rb") as handle:
-                    wait += int(handle.read().split()[1]) / 1e9  # time spent runnable but not running
-            except (OSError, IndexError, ValueError):
-                continue
-    except OSError:
-        pass
-    return start, cpu, wait
-
-
-@dataclass
 class _Child:
     process: subprocess.Popen
     channel: _Channel
@@ -356,7 +236,7 @@ class _Child:
     uid: int | None = None  # the sandbox uid when confined
     confined: bool = False  # the wrapper reported `confined`
     group: cgroup.ControlGroup | None = None  # kernel-counted memory and pids, when the machine allows
-    usage: _Usage = field(default_factory=_Usage)
+    usage: CpuUsage = field(default_factory=CpuUsage)
     private: Path | None = None  # the child's own folder (unconfined as another uid), removed afterwards
 
     def pids(self) -> list[int]:
@@ -365,9 +245,9 @@ class _Child:
         if self.group is not None:
             found.update(self.group.pids())
         if self.uid is not None:
-            found.update(_uid_pids(self.uid))
+            found.update(uid_pids(self.uid))
         else:
-            found.update(_group_pids(self.process.pid))
+            found.update(group_pids(self.process.pid))
         return sorted(found)
 
 
@@ -514,6 +394,7 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
     uid = confinement.uid if confinement is not None else (run_as[0] if run_as is not None else None)
     # Without the wrapper (another uid, no namespaces) no `confined` message comes: the child is itself.
     return _Child(process=process, channel=_Channel(status_read), output=_Output(output_read), out_dir=out_dir,
+                  usage=CpuUsage(kernel=group.cpu_seconds if group is not None else None),
                   ack_fd=ack_write, uid=uid, group=group, private=private, confined=confinement is None)
 
 
@@ -643,6 +524,7 @@ class _Watch:
     cpu_limit: float = 0.0  # CPU seconds the current phase may use
     cpu_start: float = 0.0
     wait_start: float = 0.0
+    machine_start: float | None = None  # the whole machine's busy CPU seconds when the phase began
     any_started: bool = False
     on_event: Callable[[ProbeEvent], None] | None = None
 
@@ -654,6 +536,7 @@ class _Watch:
         self.cpu_limit = cpu_limit
         self.cpu_start = child.usage.cpu
         self.wait_start = child.usage.wait
+        self.machine_start = machine_busy_seconds()
 
     def handle(self, child: _Child, messages: list[_Message], limits: Limits) -> tuple[str, str] | None:
         """Apply the child's messages in order; return a failure (of the sandbox, or a check whose output
@@ -681,7 +564,7 @@ class _Watch:
                 if child.output.total > limits.output_bytes:
                     return "output", f"it wrote more than {limits.output_bytes} bytes of output"
                 outcome = _read_outcome(child, self.current, message, time.monotonic() - self.started)
-                outcome.peak_rss_mib = _peak_rss_mib(child.pids())
+                outcome.peak_rss_mib = peak_rss_mib(child.pids())
                 self.outcomes[self.current.name] = outcome
                 self.tell(ProbeEvent("done", self.current.name, outcome=outcome))
                 self.pending.pop(0)
@@ -716,12 +599,16 @@ class _Watch:
 def _stopped_by_the_clock(child: _Child, watch: _Watch, now: float, student_detail: str,
                           status: str = "timeout") -> tuple[str, str]:
     """Why a wall-time limit was hit: the student's code waited (its fault), or it wanted to run and the
-    machine did not let it (overloaded: regrade)."""
+    machine did not let it (overloaded: regrade). Overloaded needs evidence from outside the child: the rest
+    of the machine was busy (its CPU time, less the child's, from /proc/stat)."""
     child.usage.update(child.pids())
     wall = max(now - watch.started, 1e-6)
     cpu = child.usage.cpu - watch.cpu_start
     wait = child.usage.wait - watch.wait_start
-    if (cpu + wait) >= OVERLOAD_BUSY_FRACTION * wall and wait >= OVERLOAD_WAIT_FRACTION * wall:
+    machine = machine_busy_seconds()
+    others = machine - watch.machine_start - cpu if machine is not None and watch.machine_start is not None else 0.0
+    if (cpu + wait) >= OVERLOAD_BUSY_FRACTION * wall and wait >= OVERLOAD_WAIT_FRACTION * wall and \
+            others >= OVERLOAD_OTHERS_CPUS * wall:
         return "overloaded", pair("채점 서버가 너무 바빴습니다", f"the machine was too busy: in {wall:.0f} s of wall time "
                                   f"your code got {cpu:.0f} s of CPU and waited {wait:.0f} s for it")
     return status, student_detail
@@ -818,7 +705,7 @@ def _check_resources(child: _Child, limits: Limits) -> tuple[str, str] | None:
     child.usage.update(pids)
     if len(pids) > limits.processes:
         return "processes", f"it started more than {limits.processes} processes"
-    if _memory_mib(pids, limit_mib=limits.memory_mib) > limits.memory_mib:
+    if memory_mib(pids, limit_mib=limits.memory_mib) > limits.memory_mib:
         return "memory", _over_memory(limits)
     return None
 
