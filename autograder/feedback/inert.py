@@ -21,8 +21,11 @@ def _visible(char: str) -> str:
         return " "
     category = unicodedata.category(char)
     # Cc: controls (ESC, BEL, BS, NUL ...); Cf: format (bidi overrides, zero-width); Zl/Zp: line/paragraph separators.
+    # Cs: lone surrogates (bytes that were not UTF-8, as os.fsdecode and surrogateescape give them) cannot be
+    # written as UTF-8 at all; Co: private use (the grader's own pair marks); Cn: unassigned.
     if category in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
-        return f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
+        code = ord(char)
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
     return char
 
 

@@ -30,3 +30,26 @@ def test_a_forged_message_cannot_add_report_lines() -> None:
     lines = report.to_text().splitlines()
     assert not any(line.lstrip().startswith(("[PASS] TODO 2", "Total  30")) for line in lines)
     assert sum(line.startswith("합계 / Total") for line in lines) == 1
+
+
+def test_lone_surrogates_and_astral_controls_are_visible_escapes() -> None:
+    assert inert("\udcff") == "\\udcff"  # a byte that was not UTF-8 (os.fsdecode, surrogateescape)
+    assert inert("tensor_basics\udcff.py\ud800") == "tensor_basics\\udcff.py\\ud800"
+    assert inert("tag\U000e0001end") == "tag\\U000e0001end"  # astral format character: eight hex digits
+    assert inert("\ue000pair\ue002") == "\\ue000pair\\ue002"  # the grader's own pair marks
+
+
+def test_inert_text_can_always_be_written_as_utf8() -> None:
+    import json
+    import random
+    import unicodedata
+
+    rng = random.Random(7)
+    pools = [(0, 0x80), (0x80, 0x800), (0xD800, 0xE000), (0xE000, 0xF900), (0x10000, 0x110000)]
+    for _ in range(2000):
+        text = "".join(chr(rng.randrange(*rng.choice(pools))) for _ in range(rng.randrange(0, 40)))
+        shown = inert(text)
+        json.dumps(shown, ensure_ascii=False).encode("utf-8")
+        shown.encode("utf-8")
+        assert "\n" not in shown and "\r" not in shown
+        assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") for c in shown)
