@@ -116,16 +116,39 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, h
                              data_dir=data_dir, limits=limits, use_cache=not no_cache,
                              skip=skip, confine=False if no_confine else None, hidden=hidden,
                              progress=None if quiet else TerminalProgress(sys.stderr, language=language))
-    click.echo(report.to_text(language=language))
-    if results_path is not None:
-        report.write_results(results_path, language=language)
-        click.echo(show(pair(f"results.json을 {results_path}에 썼습니다", f"results written to {results_path}"), language))
+    written, exit_code = [], report.exit_code
+    if results_path is not None:  # first: whatever the report holds, results.json is there
+        try:
+            report.write_results(results_path, language=language)
+            written.append(pair(f"results.json을 {results_path}에 썼습니다", f"results written to {results_path}"))
+        except Exception as exc:  # noqa: BLE001 - the grader's failure, said in a results.json all the same
+            write_failure_results(results_path, exc)
+            exit_code = 4
     if html_path is not None:
         from autograder.feedback.html import write_html
 
-        write_html(report, html_path, language=language)
-        click.echo(show(pair(f"HTML 보고서를 {html_path}에 썼습니다", f"HTML report written to {html_path}"), language))
-    sys.exit(report.exit_code)
+        try:
+            write_html(report, html_path, language=language)
+            written.append(pair(f"HTML 보고서를 {html_path}에 썼습니다", f"HTML report written to {html_path}"))
+        except Exception as exc:  # noqa: BLE001
+            click.echo(f"autograder grade: the HTML report could not be written ({type(exc).__name__}: {exc})", err=True)
+            exit_code = 4
+    click.echo(report.to_text(language=language))
+    for line in written:
+        click.echo(show(line, language))
+    sys.exit(exit_code)
+
+
+def write_failure_results(path: Path, error: BaseException) -> None:
+    """A results.json that says the grader failed to write the real one (plain ASCII JSON, nothing from the report)."""
+    import json
+
+    text = ("채점 결과를 쓰지 못했습니다. 학생의 잘못이 아니니 강사에게 알려 주세요. / The grader could not write the "
+            f"results ({type(error).__name__}); this is not your fault, tell the instructor.")
+    data = {"score": 0, "max_score": 0, "output": text, "output_format": "text", "visibility": "visible",
+            "stdout_visibility": "hidden", "tests": []}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="ascii")
 
 
 @main.command("grade-all")
@@ -142,15 +165,20 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, h
               help="The answer key (default: the repository's solutions/).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="A Dask distributed scheduler (tcp://host:8786): its workers grade, instead of local processes.")
+@click.option("--allow-unconfined", is_flag=True,
+              help="Grade even where student code would run as your own user (no root, no namespaces): one "
+                   "submission could then change others' files and grades.")
 @LANGUAGE_OPTION
 def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment: str | None, skip: tuple[str, ...],
-                      data_dir: str | None, solutions_dir: Path | None, scheduler: str | None, language: str) -> None:
+                      data_dir: str | None, solutions_dir: Path | None, scheduler: str | None, allow_unconfined: bool,
+                      language: str) -> None:
     """Grade every student in SUBMISSIONS: nbgrader's submitted/ folder (or its course folder), a folder
     with one folder or archive per student, or an LMS/Gradescope bulk-export archive."""
     from tqdm.auto import tqdm
 
     from autograder.course import grade_all
     from autograder.feedback.language import pair, show
+    from autograder.grade.isolation import UnconfinedClassRefused
 
     def progress(stream, total):  # noqa: ANN001, ANN202 - click's callback types
         return tqdm(stream, total=total, unit="student", desc="grading", dynamic_ncols=True)
@@ -158,8 +186,8 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
     try:
         summary = grade_all(submissions=submissions, out=out, jobs=jobs, assignment=assignment, skip=skip,
                             data_dir=data_dir, solutions_dir=solutions_dir, progress=progress, scheduler=scheduler,
-                            language=language)
-    except (OSError, ValueError, TimeoutError) as exc:
+                            language=language, allow_unconfined=allow_unconfined)
+    except (OSError, ValueError, TimeoutError, UnconfinedClassRefused) as exc:
         click.echo(f"autograder grade-all: {exc}", err=True)
         sys.exit(2)
     click.echo((out / "summary.md").read_text(encoding="utf-8"))

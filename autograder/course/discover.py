@@ -19,6 +19,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.feedback.inert import inert
 from autograder.intake import IntakeLimits, unpack_archive
 from autograder.intake.archives import ARCHIVE_SUFFIXES, SINGLE_FILES
 
@@ -72,14 +73,14 @@ def find_students(source: Path, *, scratch: Path) -> Found:
         if entry.name.startswith((".", "__MACOSX")):
             continue
         if entry.is_symlink():
-            found.skipped.append(f"{entry.name}: a symbolic link (not followed)")
+            found.skipped.append(f"{inert(entry.name, max_chars=120)}: a symbolic link (not followed)")
             continue
         suffix = _suffix(entry.name)
         if entry.is_file(follow_symlinks=False) and not suffix:
-            found.skipped.append(f"{entry.name}: not a folder, an archive or a .py/.ipynb file")
+            found.skipped.append(f"{inert(entry.name, max_chars=120)}: not a folder, an archive or a .py/.ipynb file")
             continue
         if not (entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False)):
-            found.skipped.append(f"{entry.name}: not a regular file or folder")
+            found.skipped.append(f"{inert(entry.name, max_chars=120)}: not a regular file or folder")
             continue
         base = safe_name(entry.name[: len(entry.name) - len(suffix)] if suffix else entry.name)
         name, number = base, 2

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from autograder.feedback.inert import inert
 from autograder.feedback.language import DEFAULT_LANGUAGE, pair, show
 from autograder.grade.registry import checks_for
 
@@ -14,6 +17,27 @@ if TYPE_CHECKING:
     from autograder.course.batch import BatchSummary
 
 ASSIGNMENTS = ("pytorch_tensor", "image_classification")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a string starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def markdown_text(text: Any, *, max_chars: int = 300) -> str:
+    """`text` (student-derived: names, messages) as inert Markdown: one line, HTML and Markdown syntax escaped, so
+    a preview (an IDE, a wiki) renders it as the characters it is."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(inert(text, max_chars=max_chars), quote=True))
+
+
+def _first_line(text: str) -> str:
+    return next((line for line in text.splitlines() if line.strip()), "")
 
 
 def _check_columns() -> list[tuple[str, str]]:
@@ -51,7 +75,7 @@ def write_grades_csv(path: Path, records: list[dict[str, Any]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in grade_rows(records):
-            writer.writerow(row)
+            writer.writerow({key: spreadsheet_cell(value) for key, value in row.items()})
 
 
 def check_summary(records: list[dict[str, Any]], *, top: int = 3) -> list[dict[str, Any]]:
@@ -62,8 +86,7 @@ def check_summary(records: list[dict[str, Any]], *, top: int = 3) -> list[dict[s
         results = [c for r in records for c in r["checks"] if c["assignment"] == assignment and c["name"] == name]
         if not results:
             continue
-        failures = Counter(c["message"].splitlines()[0][:160] for c in results
-                           if c["score"] < c["points"] and c["message"])
+        failures = Counter(c["message"] for c in results if c["score"] < c["points"] and c["message"])
         summary.append({"assignment": assignment, "check": name, "graded": len(results),
                         "passed": sum(1 for c in results if c["score"] >= c["points"]),
                         "common_failures": [{"message": m, "students": n} for m, n in failures.most_common(top)]})
@@ -96,15 +119,19 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
              f"- {say('학생', 'students')}: {data['students']} ({say('이번에 채점', 'graded now')} {data['graded_now']}, "
              f"{say('바뀌지 않아 건너뜀', 'unchanged')} {data['unchanged']})",
              f"- {say('정답 코드', 'answer key')}: {data['answer_key']['score']} / {data['answer_key']['max_score']}",
-             f"- {say('채점할 수 없었던 제출물', 'refused')}: {', '.join(data['refused']) or '-'}",
-             f"- {say('채점기 오류', 'grader errors')}: {', '.join(data['grader_errors']) or '-'}",
-             f"- {say('제외한 항목', 'entries left out')}: {'; '.join(data['skipped_entries']) or '-'}",
+             f"- {say('채점할 수 없었던 제출물', 'refused')}: {', '.join(map(markdown_text, data['refused'])) or '-'}",
+             f"- {say('채점기 오류', 'grader errors')}: {', '.join(map(markdown_text, data['grader_errors'])) or '-'}",
+             f"- {say('제외한 항목', 'entries left out')}: "
+             f"{'; '.join(map(markdown_text, data['skipped_entries'])) or '-'}",
              f"- {say('걸린 시간', 'time')}: {data['seconds']} s ({say('채점 합계', 'sum of gradings')} "
              f"{data['grading_seconds']} s)",
              f"- {say('최대 메모리', 'peak memory')} (RSS): {say('채점 프로세스', 'grading process')} "
              f"{peaks['grader']:.0f} MiB, {say('학생 코드', 'student code')} {peaks['student']:.0f} MiB", "",
              f"| {say('검사', 'check')} | {say('통과', 'passed')} | {say('흔한 실패', 'common failures')} |", "|---|---|---|"]
+    titles = {(a, c.name): c.title for a in ASSIGNMENTS for c in checks_for(a)}
     for row in data["checks"]:
-        failures = "<br>".join(f"{f['students']}× {f['message']}".replace("|", "\\|") for f in row["common_failures"])
-        lines.append(f"| {row['assignment']}.{row['check']} | {row['passed']} / {row['graded']} | {failures or '-'} |")
+        failures = "<br>".join(f"{f['students']}× {markdown_text(_first_line(show(f['message'], language)))}"
+                               for f in row["common_failures"])
+        title = markdown_text(show(titles.get((row["assignment"], row["check"]), row["check"]), language))
+        lines.append(f"| {title} | {row['passed']} / {row['graded']} | {failures or '-'} |")
     (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

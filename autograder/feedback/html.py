@@ -99,7 +99,7 @@ def write_html(report: Any, path: Path, *, language: str = DEFAULT_LANGUAGE) -> 
     """Write `render_html(report, language=language)` to `path` atomically (folders made as needed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(render_html(report, language=language), encoding="utf-8")
+    temporary.write_text(render_html(report, language=language), encoding="utf-8", errors="backslashreplace")
     temporary.replace(path)
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, pair, show
+from autograder.feedback.inert import escape_controls, inert
+from autograder.feedback.language import DEFAULT_LANGUAGE, PAIR_MARKS, check_language, pair, show
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,11 @@ class GradeReport:
         """The report printed for students and instructors: one line per check, then why it failed; in
         `language` ('ko+en', 'ko' or 'en'; see autograder.feedback.language)."""
         check_language(language)
-        lines = [f"{show(pair('제출물', 'Submission'), language)}: {self.submission}"]
+        lines = [f"{show(pair('제출물', 'Submission'), language)}: {inert(self.submission)}"]
         if self.refusal:
             lines.append("")
             lines.append(show(pair("채점하지 못했습니다:", "Not graded:"), language))
-            lines.extend(f"  {text}" for text in show(self.refusal, language).splitlines())
+            lines.extend(f"  {text}" for text in show(_lines_inert(self.refusal), language).splitlines())
         for assignment in dict.fromkeys(r.assignment for r in self.results):
             rows = [r for r in self.results if r.assignment == assignment]
             got, total = sum(r.score for r in rows), sum(r.points for r in rows)
@@ -88,7 +89,7 @@ class GradeReport:
         lines.append("")
         lines.append(f"{show(pair('합계', 'Total'), language):<60} {_num(self.score):>6} / {_num(self.max_score)}")
         for note in self.notes:
-            lines.append(f"{show(pair('참고', 'Note'), language)}: {show(note, language)}")
+            lines.append(f"{show(pair('참고', 'Note'), language)}: {show(_lines_inert(note), language)}")
         if self.grader_errors:
             count = len(self.grader_errors)
             lines.append(show(pair(f"검사 {count}개는 제출물이 아니라 채점기 때문에 실패했습니다. 강사에게 알려 주세요.",
@@ -122,8 +123,8 @@ class GradeReport:
                 "tags": [row.assignment, row.name] + ([row.status] if row.status in ("grader-error", "review") else []),
                 **({"extra_data": row.data} if row.data else {}),
             })
-        refusal = [show(pair("채점하지 못했습니다: ", "Not graded: "), language) + show(self.refusal, language)]
-        output = "\n".join((refusal if self.refusal else []) + [show(note, language) for note in self.notes])
+        refusal = [show(pair("채점하지 못했습니다: ", "Not graded: "), language) + show(_lines_inert(self.refusal), language)]
+        output = "\n".join((refusal if self.refusal else []) + [show(_lines_inert(note), language) for note in self.notes])
         return {
             "score": self.score,
             "max_score": self.max_score,
@@ -140,8 +141,14 @@ class GradeReport:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(json.dumps(self.to_gradescope(language=language), indent=2, ensure_ascii=False) + "\n",
-                             encoding="utf-8")
+                             encoding="utf-8", errors="backslashreplace")
         temporary.replace(path)
+
+
+def _lines_inert(text: str) -> str:
+    """A note or refusal with every control character of every line escaped (a backstop: student text in it was
+    made inert where it entered); the grader's own line breaks and bilingual marks stay."""
+    return "\n".join(escape_controls(line, keep=PAIR_MARKS) for line in text.split("\n"))
 
 
 def _num(value: float) -> str:

@@ -154,11 +154,30 @@ def encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
     raise TypeError(f"a value of type {type(value).__name__} cannot be graded")
 
 
+def shown_plain(text: str) -> str:
+    """A text the child sent, with every backslash, control, format, separator and surrogate character written as
+    a visible escape: one line whatever it held, so no message that quotes it can gain a line or a terminal code.
+    The mapping is one-to-one, so two texts compare equal after it exactly when they did before (the answer key's
+    texts pass through it too)."""
+    if text.isprintable() and "\\" not in text:
+        return text
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == " " or char.isprintable():
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    return "".join(out)
+
+
 def decode(data: Any, arrays: dict[str, np.ndarray]) -> Any:
     """Rebuild plain values from JSON data and the array store (runs in the parent). The child's texts never
     hold the marks of a bilingual pair (autograder.feedback.language): a message part is the grader's to make."""
     if isinstance(data, str):
-        return unmarked(data)
+        return shown_plain(unmarked(data))
     if data is None or isinstance(data, (bool, int, float)):
         return data
     if isinstance(data, list):
@@ -181,17 +200,19 @@ def decode(data: Any, arrays: dict[str, np.ndarray]) -> Any:
         array = arrays[key]
         if list(array.shape) != list(data.get("shape", [])):
             raise ValueError("malformed probe result: array shape disagrees with its record")
-        return TensorValue(array=array, kind=str(data["kind"]), dtype=str(data["dtype"]),
-                           device=data.get("device"), requires_grad=bool(data.get("requires_grad", False)))
+        device = data.get("device")
+        return TensorValue(array=array, kind=shown_plain(str(data["kind"])), dtype=shown_plain(str(data["dtype"])),
+                           device=None if device is None else shown_plain(str(device)),
+                           requires_grad=bool(data.get("requires_grad", False)))
     if "__device__" in data:
-        return ("device", str(data["__device__"]))
+        return ("device", shown_plain(str(data["__device__"])))
     if "__dtype__" in data:
-        return ("dtype", str(data["__dtype__"]))
+        return ("dtype", shown_plain(str(data["__dtype__"])))
     if "__seq__" in data:
         items = [decode(v, arrays) for v in data["items"]]
         return tuple(items) if data["__seq__"] == "tuple" else items
     if "__dict__" in data:
-        return {unmarked(k): decode(v, arrays) for k, v in data["__dict__"].items()}
+        return {shown_plain(unmarked(k)): decode(v, arrays) for k, v in data["__dict__"].items()}
     raise ValueError("malformed probe result: unknown record")
 
 

@@ -161,3 +161,20 @@ def test_only_a_todo_stub_counts_as_not_implemented() -> None:
                                                     "'Long'", where="classifier.py:240 in train")
     assert not torch_error.not_implemented
     assert not ErrorValue("ValueError", "TODO").not_implemented
+
+
+def test_texts_from_the_child_are_one_line_and_compare_as_before() -> None:
+    """Sentences a probe builds around student text (a class name, an exception text) and texts the student's code
+    returns come back with every control character visible: no message can gain a line or a terminal code; and
+    since the mapping is one-to-one (the answer key's texts pass through it too), equality is unchanged."""
+    from autograder.run.values import shown_plain
+
+    forged = "TwoLayerFC\n  [PASS] TODO 6 train — 5 / 5\x1b[2K\r합계 / Total  75 / 75\u202e"
+    text, payload = encode_result({"class": forged, forged: ("device", "cpu")})
+    value = decode_result(text, payload, max_bytes=1 << 20)
+    shown = value["class"]
+    assert "\n" not in shown and "\r" not in shown and "\x1b" not in shown and "\u202e" not in shown
+    assert shown.startswith("TwoLayerFC\\x0a") and all("\n" not in key for key in value)
+    samples = ["cpu", "cpu\n", "a\\x0ab", "a\nb", "x\\y", "x\\\\y", "\udcff", "\\udcff", "한국어", "tab\t", "tab\\x09"]
+    assert len({shown_plain(s) for s in samples}) == len(samples)  # one-to-one
+    assert all(shown_plain(s) == s for s in ("cpu", "torch.float32", "한국어 메시지 / message", "(3, 4)"))
