@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable
 
+from autograder.grade.isolation import ALLOW_UNCONFINED_ENV, opted_in, refuse_unconfined_class, same_user_reason
 from autograder.course.discover import StudentWork, content_digest, find_students
 from autograder.course.tables import write_grades_csv, write_summary
 from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, pair, show
@@ -160,6 +161,7 @@ def grade_all(
     progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
     scheduler: str | None = None,
     language: str = DEFAULT_LANGUAGE,
+    allow_unconfined: bool = False,
 ) -> BatchSummary:
     """Grade every student in `submissions` (see `autograder.course.discover`) into `out`.
 
@@ -167,8 +169,14 @@ def grade_all(
     stream of finished gradings (the CLI passes a progress bar). Unchanged submissions already graded by
     the same grader are not graded again. `scheduler`: the address of a Dask distributed scheduler
     (tcp://host:8786) whose workers grade instead of a local pool (see `autograder.course.remote`).
-    `language`: of the reports, results.json and messages ('ko+en', 'ko', 'en'); a change grades again."""
+    `language`: of the reports, results.json and messages ('ko+en', 'ko', 'en'); a change grades again.
+    Raises `UnconfinedClassRefused` where student code would run as the grader's own user (one student could
+    then change another's grade), unless `allow_unconfined` (or $AUTOGRADER_ALLOW_UNCONFINED=1)."""
     started = time.monotonic()
+    if scheduler is None and not (allow_unconfined or opted_in()):
+        reason = same_user_reason(confine=None)
+        if reason is not None:
+            raise refuse_unconfined_class(reason, how_to_allow=f"--allow-unconfined (or {ALLOW_UNCONFINED_ENV}=1)")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     solutions_dir = Path(solutions_dir or default_solutions_dir()).resolve()

@@ -20,6 +20,7 @@ from autograder.feedback.language import PAIR_MARKS, pair
 from autograder.feedback.pictures import attach_test_images
 from autograder.grade.checks.common import error_verdict
 from autograder.grade.compare import error_both
+from autograder.grade.isolation import usable_by_others
 from autograder.grade.registry import Check, Verdict, checks_for
 from autograder.grade.rescore import rescore
 from autograder.grade.progress import GradingEvent, ProgressListener
@@ -295,7 +296,7 @@ def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limi
         if os.geteuid() == 0 and "run_as" not in state:
             # Still never as root (the grader's files and cache stay its own), where Python itself is usable
             # by another user (not so when it lives in root's home, as with pyenv under /root).
-            state["run_as"] = sandbox_confine.sandbox_ids() if _usable_by_others() else None
+            state["run_as"] = sandbox_confine.sandbox_ids() if usable_by_others() else None
         if "note" not in state:
             if state.get("run_as"):
                 state["note"] = ("Isolation was weaker: student code ran as an unprivileged user of its own, but "
@@ -306,12 +307,17 @@ def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limi
                 state["note"] = weaker.format(why="confinement was turned off with --no-confine")
             report.notes.append(state["note"])
         return None
-    if os.geteuid() != 0:
-        if "note" not in state:
-            state["note"] = weaker.format(why="the grader is not running as root, so it cannot switch users "
-                                              "or create namespaces")
-            report.notes.append(state["note"])
-        return None
+    if os.geteuid() != 0:  # not root: the kernel's unprivileged user namespaces, where it allows them
+        plan = sandbox_confine.plan_confinement(module_dir=prepared.student_dir, secret=secret, readable=readable,
+                                                ids=(0, 0), tmp_mib=limits.disk_mib,
+                                                nproc=max(8 * limits.processes, 256), user_namespace=True)
+        if "support" not in state:
+            state["support"] = sandbox_confine.check_confinement(plan, work_dir=scratch / "confinement-check")
+            if not state["support"].available:
+                state["note"] = weaker.format(why="the grader is not running as root and the kernel refused a user "
+                                                  f"namespace ({state['support'].reason})")
+                report.notes.append(state["note"])
+        return plan if state["support"].available else None
     ids = sandbox_confine.sandbox_ids()
     if ids is None:
         if "note" not in state:
@@ -325,7 +331,7 @@ def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limi
         if not state["support"].available:
             # No namespaces (e.g. a Docker container without CAP_SYS_ADMIN, as on Gradescope): still never as
             # root, but as a fresh unprivileged uid in a private copy of its folder, where Python allows it.
-            state["run_as"] = ids if _usable_by_others() else None
+            state["run_as"] = ids if usable_by_others() else None
             if state["run_as"]:
                 state["note"] = ("Isolation was weaker: student code ran as an unprivileged user of its own, but "
                                  "without namespaces, with network access and the view of the files any user has "
@@ -335,26 +341,6 @@ def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limi
                 state["note"] = weaker.format(why=state["support"].reason)
             report.notes.append(state["note"])
     return plan if state["support"].available else None
-
-
-def _usable_by_others() -> bool:
-    """True when an unprivileged user can run this Python and import this package (every folder on the way
-    can be crossed, the files read)."""
-    import sysconfig
-
-    paths = [os.path.realpath(sys.executable), os.path.realpath(sysconfig.get_paths()["stdlib"]),
-             os.path.realpath(sysconfig.get_paths()["purelib"]), str(Path(__file__).resolve().parents[1])]
-    for path in paths:
-        current = Path(path)
-        for folder in [current, *current.parents]:
-            try:
-                mode = folder.stat().st_mode
-            except OSError:
-                return False
-            needed = 0o001 if folder.is_dir() else 0o004
-            if not mode & needed:
-                return False
-    return True
 
 
 OVERLOADED = pair("채점 서버가 너무 바빠서 이 검사를 끝내지 못했습니다. 학생의 잘못이 아니니 다시 채점해야 합니다.",
@@ -541,12 +527,15 @@ def _grade_assignment(name: str, folder: Path, *, checks: list[Check], solutions
                                                         target=scratch / "data", student_target=scratch / "student-data")
         context = {"data_dir": str(scratch / "data")}
         student_context = {"data_dir": str(scratch / "student-data"), "return_weights": True}
-    reference = _reference_outcomes(prepared=prepared, requests=requests, limits=limits, work_dir=scratch / name,
-                                    cache_dir=cache, context=context, data_fingerprint=fingerprint,
-                                    progress=progress)
     confinement = _confinement(confine_mode=confine_mode, prepared=prepared, limits=limits, secret=secret,
                                readable=[scratch / "student-data"] if context else [], scratch=scratch,
                                report=report, state=confine_state)
+    # Student code that runs as the grader's own user could rewrite the shared cache for every later grading:
+    # then this grading's reference is its own (computed here, nothing shared read or written).
+    same_user = confinement is None and not confine_state.get("run_as")
+    reference = _reference_outcomes(prepared=prepared, requests=requests, limits=limits, work_dir=scratch / name,
+                                    cache_dir=None if same_user else cache, context=context,
+                                    data_fingerprint=fingerprint, progress=progress)
     # The student's time starts now, after the grader's own work.
     student_started = time.monotonic()
     run_as = confine_state.get("run_as") if confinement is None else None

@@ -17,6 +17,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from autograder.grade.isolation import ALLOW_UNCONFINED_ENV, opted_in, refuse_unconfined_class, same_user_reason
 from autograder.nbgrader_trust.coursedir import assignment_folder
 
 #: Where GradeBeforeRun leaves each grade cell's outcome for TrustedGrades (resources[OUTCOMES_KEY][grade_id]).
@@ -58,6 +59,10 @@ class GradeBeforeRun(NbGraderPreprocessor):
     """Autograde, first step: grade the submitted folder before the kernel runs (see the module's docstring)."""
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        if not opted_in():
+            reason = same_user_reason(confine=None)
+            if reason is not None:
+                raise refuse_unconfined_class(reason, how_to_allow=f"{ALLOW_UNCONFINED_ENV}=1 in nbgrader's environment")
         outside = "GradeBeforeRun runs inside `nbgrader autograde` only"
         source = assignment_folder(self, resources, which="source", outside=outside)
         submitted = assignment_folder(self, resources, which="submitted", outside=outside)

@@ -10,7 +10,9 @@ folder bound read-only, and a private copy of the notebook's own folder as its w
 kernel talks to nbgrader over Unix sockets (ZeroMQ's `ipc` transport) in a folder of its own, the one
 path it may write outside its private /tmp; its environment is a short allow-list (no answer-key path).
 
-Where confinement is impossible (not root, no namespaces), the kernel is not started and the notebook
+Without root the kernel runs in a user namespace of its own (the kernel's unprivileged user namespaces: the
+same hidden paths, no network, no capability). Where confinement is impossible (no namespaces at all), the
+kernel is not started and the notebook
 is not run, unless the instructor opts in with `c.ConfinedKernelManager.allow_unconfined = True` (or
 `AUTOGRADER_ALLOW_UNCONFINED=1`): the grades never depend on the kernel (`TrustedGrades`), but an
 unconfined kernel could change other students' submitted folders before they are graded.
@@ -27,10 +29,9 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool
 
+from autograder.grade.isolation import ALLOW_UNCONFINED_ENV
 from autograder.run import confine as sandbox_confine
 
-#: The instructor's opt-in to unconfined kernels (also `c.ConfinedKernelManager.allow_unconfined`).
-ALLOW_UNCONFINED_ENV = "AUTOGRADER_ALLOW_UNCONFINED"
 #: Environment variables the confined kernel keeps (everything else, answer-key paths included, is dropped).
 KERNEL_ENV_KEEP = ("LANG", "LC_ALL", "CIFAR10_ROOT", "COURSE_QUICK_RUN", "AUTOGRADER_LANG", "AUTOGRADER_SKIP", "AUTOGRADER_TRUSTED_GRADES",
                    "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -52,11 +53,12 @@ def kernel_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, 
     return env
 
 
-def kernel_plan(*, notebook_dir: Path, socket_dir: Path, ids: tuple[int, int],
-                data_dirs: list[Path]) -> sandbox_confine.Confinement:
+def kernel_plan(*, notebook_dir: Path, socket_dir: Path, ids: tuple[int, int], data_dirs: list[Path],
+                user_namespace: bool = False) -> sandbox_confine.Confinement:
     """The confinement of one kernel: its notebook folder copied in, its socket folder writable, the data read-only."""
     plan = sandbox_confine.plan_confinement(module_dir=notebook_dir, secret=[], readable=data_dirs, ids=ids,
-                                            tmp_mib=KERNEL_TMP_MIB, nproc=KERNEL_PROCESSES)
+                                            tmp_mib=KERNEL_TMP_MIB, nproc=KERNEL_PROCESSES,
+                                            user_namespace=user_namespace)
     return sandbox_confine.Confinement(**{**plan.__dict__, "writable": (os.path.realpath(socket_dir),)})
 
 
@@ -79,13 +81,16 @@ class ConfinedKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         notebook_dir = Path(kw.get("cwd") or os.getcwd()).resolve()
         self._plan = None
-        ids = sandbox_confine.sandbox_ids() if os.geteuid() == 0 else None
+        root = os.geteuid() == 0
+        ids = sandbox_confine.sandbox_ids() if root else (0, 0)  # not root: a user namespace of its own
         if ids is not None:
             self._socket_dir = Path(tempfile.mkdtemp(prefix="ak-", dir="/tmp"))
-            os.chown(self._socket_dir, *ids)
+            if root:
+                os.chown(self._socket_dir, *ids)
             os.chmod(self._socket_dir, 0o700)
             data = [Path(os.environ["CIFAR10_ROOT"])] if os.environ.get("CIFAR10_ROOT") else []
-            plan = kernel_plan(notebook_dir=notebook_dir, socket_dir=self._socket_dir, ids=ids, data_dirs=data)
+            plan = kernel_plan(notebook_dir=notebook_dir, socket_dir=self._socket_dir, ids=ids, data_dirs=data,
+                               user_namespace=not root)
             support = sandbox_confine.check_confinement(plan, work_dir=self._socket_dir / "check")
             shutil.rmtree(self._socket_dir / "check", ignore_errors=True)
             if support.available:
@@ -93,11 +98,12 @@ class ConfinedKernelManager(AsyncKernelManager):
                 self.transport = "ipc"
                 self.ip = str(self._socket_dir / "k")
                 self.connection_file = str(self._socket_dir / "kernel.json")
-                self.confinement_note = f"confined kernel: uid {ids[0]}, namespaces, ipc sockets"
+                who = f"uid {ids[0]}" if root else "a user namespace of its own"
+                self.confinement_note = f"confined kernel: {who}, namespaces, ipc sockets"
             else:
                 reason = support.reason
         else:
-            reason = "the grader is not running as root" if os.geteuid() != 0 else "no unprivileged uid is available"
+            reason = "no unprivileged uid is available"
         if self._plan is None:
             self._remove_socket_dir()
             if not self._opted_in():
@@ -114,7 +120,8 @@ class ConfinedKernelManager(AsyncKernelManager):
 
     def write_connection_file(self, **kwargs: Any) -> None:
         super().write_connection_file(**kwargs)
-        if self._plan is not None:  # the kernel's uid reads it (it holds the session key); nobody else
+        if self._plan is not None and not self._plan.user_namespace:  # the kernel's uid reads it (it holds the
+            # session key); nobody else. In a user namespace the kernel is the grader's own uid outside.
             os.chown(self.connection_file, self._plan.uid, self._plan.gid)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:

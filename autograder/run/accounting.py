@@ -42,6 +42,33 @@ def group_pids(pgid: int) -> list[int]:
     return pids
 
 
+def namespace_pids(wrapper: int) -> list[int]:
+    """The processes in the PID namespaces of `wrapper`'s children (a confinement wrapper's namespace, whatever
+    process group or session its processes moved to)."""
+    namespaces = set()
+    for pid in proc_entries():
+        fields = _stat_fields(f"/proc/{pid}/stat")
+        try:
+            if fields is not None and int(fields[1]) == wrapper:  # field 4: the parent
+                namespaces.add(os.readlink(f"/proc/{pid}/ns/pid"))
+        except (OSError, IndexError, ValueError):
+            continue
+    try:
+        namespaces.discard(os.readlink("/proc/self/ns/pid"))  # never the grader's own (no PID namespace was made)
+    except OSError:
+        return []
+    if not namespaces:
+        return []
+    found = []
+    for pid in proc_entries():
+        try:
+            if os.readlink(f"/proc/{pid}/ns/pid") in namespaces:
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
 def uid_pids(uid: int) -> list[int]:
     """The processes whose real uid is `uid`."""
     return [pid for pid in proc_entries() if uid_of(pid) == uid]

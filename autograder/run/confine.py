@@ -4,8 +4,9 @@ Two halves live in this one file, which imports only the standard library:
 
 * the grader's side (`plan_confinement`, `check_confinement`, `wrap`), which decides what the child may
   see and builds the command line;
-* the wrapper (`main`, run as `python -I -S confine.py PLAN.json STATUS_FD -- COMMAND...`), which runs as root,
-  trusted, before any student code: it enters new mount, network and PID namespaces, hides every
+* the wrapper (`main`, run as `python -I -S confine.py PLAN.json STATUS_FD -- COMMAND...`), which runs as root
+  (or, for a grader that is not root, first enters a user namespace of its own, where it has the privileges it
+  needs over the namespaces it makes next), trusted, before any student code: it enters new mount, network and PID namespaces, hides every
   path the student must not see, gives the child a private size-limited /tmp, a fresh copy of the
   submission's folder in it and a fresh /proc, and then drops to an unprivileged uid/gid with
   no_new_privs set and execs COMMAND.
@@ -51,6 +52,9 @@ class Confinement:
     copies: (source, target) folders copied into the private /tmp and bound at `target`, writable by
         the child (the submission's folder: the child never writes to the grader's copy).
     writable: folders bound at the same path, writable (a confined kernel's socket folder, owned by `uid`).
+    user_namespace: the grader is not root: the wrapper first enters a new user namespace of its own (the
+        kernel's unprivileged user namespaces), where it may set up the rest; the child then runs as that
+        namespace's uid 0 (the grader's uid outside) with every capability dropped, `uid`/`gid` are 0.
     """
 
     uid: int
@@ -63,6 +67,7 @@ class Confinement:
     nproc: int = 256
     cwd: str = "/"
     pid_namespace: bool = True
+    user_namespace: bool = False
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -152,7 +157,7 @@ def package_dir() -> str:
 
 
 def plan_confinement(*, module_dir: Path, secret: list[Path | str], readable: list[Path | str] = (),
-                     ids: tuple[int, int], tmp_mib: int, nproc: int) -> Confinement:
+                     ids: tuple[int, int], tmp_mib: int, nproc: int, user_namespace: bool = False) -> Confinement:
     """The plan for one student run: `module_dir` is copied into the child's /tmp and bound at its
     own path; `secret` paths are hidden; `readable` ones (and Python, the package) stay visible."""
     readable_real = sorted({p for p in (_real(p) for p in [*python_paths(), package_dir(), *readable]) if p})
@@ -174,7 +179,7 @@ def plan_confinement(*, module_dir: Path, secret: list[Path | str], readable: li
                                 for q in readable_real)]
     return Confinement(uid=ids[0], gid=ids[1], hidden=tuple(hidden),
                        readable=tuple(readable_real), copies=((module_real, module_real),),
-                       tmp_mib=tmp_mib, nproc=nproc, cwd=module_real)
+                       tmp_mib=tmp_mib, nproc=nproc, cwd=module_real, user_namespace=user_namespace)
 
 
 def wrap(plan_path: Path, command: list[str], *, status_fd: int | None,
@@ -189,7 +194,8 @@ def wrap(plan_path: Path, command: list[str], *, status_fd: int | None,
 
 _CHECK = r"""
 import json, os, socket, sys
-report = {"uid": os.getuid(), "gid": os.getgid(), "readable": [], "network": "", "cwd": os.getcwd()}
+report = {"uid": os.getuid(), "gid": os.getgid(), "readable": [], "network": "", "cwd": os.getcwd(),
+          "caps": [line.split()[1] for line in open("/proc/self/status") if line.startswith(("CapEff", "CapPrm"))]}
 for path in sys.argv[1:]:
     if os.path.lexists(path):
         report["readable"].append(path)
@@ -205,7 +211,7 @@ print(json.dumps(report))
 def check_confinement(plan: Confinement, *, work_dir: Path, timeout: float = 60.0) -> Support:
     """Run a tiny program under `plan` and check that it is confined: unprivileged, blind to the
     hidden paths, without network. Grading falls back to weaker isolation when this fails."""
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 and not plan.user_namespace:
         return Support(False, "the grader is not running as root, so it cannot switch users or create namespaces")
     work_dir.mkdir(parents=True, exist_ok=True)
     plan_path = work_dir / "confine-check.json"
@@ -238,9 +244,12 @@ def check_confinement(plan: Confinement, *, work_dir: Path, timeout: float = 60.
         problems.append(f"it could read {', '.join(report['readable'])}")
     if report.get("network") == "connected":
         problems.append("it could open a network connection")
+    if any(int(mask, 16) for mask in report.get("caps", ["1"])):
+        problems.append(f"it kept capabilities ({', '.join(report.get('caps', []))})")
     if problems:
         return Support(False, "confinement did not hold: " + "; ".join(problems))
-    return Support(True, details=[f"uid {plan.uid}", f"network: {report.get('network')}"])
+    who = "a user namespace of its own" if plan.user_namespace else f"uid {plan.uid}"
+    return Support(True, details=[who, f"network: {report.get('network')}"])
 
 
 def _samples(plan: Confinement, per_folder: int = 3) -> list[str]:
@@ -281,6 +290,7 @@ def _drain(fd: int) -> list[str]:
 
 # --- the wrapper (runs as root, before any student code; standard library only) ------------------------
 
+CLONE_NEWUSER = 0x10000000
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
@@ -289,11 +299,26 @@ CLONE_NEWUTS = 0x04000000
 MS_RDONLY = 0x1
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
+MS_NOEXEC = 0x8
+MS_NOATIME = 0x400
+MS_NODIRATIME = 0x800
+MS_RELATIME = 0x200000
 MS_REMOUNT = 0x20
 MS_BIND = 0x1000
 MS_REC = 0x4000
 MS_PRIVATE = 0x40000
 PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+PR_SET_SECUREBITS = 28
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+# SECBIT_NOROOT, _LOCKED, SECBIT_NO_SETUID_FIXUP, _LOCKED, SECBIT_KEEP_CAPS_LOCKED: uid 0 gains nothing on exec
+LOCKED_SECUREBITS = 0x01 | 0x02 | 0x04 | 0x08 | 0x20
+SYS_CAPSET = {"x86_64": 126, "aarch64": 91}
+# A mount's flags that a less privileged mount namespace inherits locked: a remount must keep them.
+_STATVFS_TO_MOUNT = ((os.ST_RDONLY, MS_RDONLY), (os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV),
+                     (os.ST_NOEXEC, MS_NOEXEC), (os.ST_NOATIME, MS_NOATIME), (os.ST_NODIRATIME, MS_NODIRATIME),
+                     (os.ST_RELATIME, MS_RELATIME))
 
 
 class SetupError(Exception):
@@ -326,6 +351,41 @@ class _Libc:
 
     def no_new_privs(self) -> None:
         self._check(self.libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+
+    def drop_capabilities(self) -> None:
+        """Drop every capability for good (a user namespace's uid 0 keeps none, and regains none on exec)."""
+        import platform
+
+        ctypes = self.ctypes
+        for cap in range(64):
+            if self.libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+                break  # past the last capability this kernel knows
+        self._check(self.libc.prctl(PR_SET_SECUREBITS, LOCKED_SECUREBITS, 0, 0, 0), "prctl(PR_SET_SECUREBITS)")
+        self.libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+        header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+        data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable: all empty (two 32-bit words each)
+        number = SYS_CAPSET.get(platform.machine())
+        if number is None:
+            raise SetupError(f"capset: unknown system call number on {platform.machine()}")
+        self._check(self.libc.syscall(number, header, data), "capset")
+
+
+def _locked_flags(path: str) -> int:
+    """The mount flags of the file system at `path` that a remount must keep (they may be locked)."""
+    try:
+        flags = os.statvfs(path).f_flag
+    except OSError:
+        return 0
+    return sum(mount for stat_flag, mount in _STATVFS_TO_MOUNT if flags & stat_flag)
+
+
+def _enter_user_namespace(libc: _Libc, namespaces: int) -> None:
+    """Become uid 0 of a new user namespace that maps only the grader's own uid and gid (no root needed)."""
+    uid, gid = os.getuid(), os.getgid()
+    libc.unshare(CLONE_NEWUSER | namespaces)
+    for name, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"), ("gid_map", f"0 {gid} 1")):
+        with open(f"/proc/self/{name}", "w", encoding="ascii") as handle:
+            handle.write(text)
 
 
 def _depth(path: str) -> int:
@@ -385,7 +445,7 @@ class _Mounter:
         if not self._mount_point(target):
             return
         self.libc.mount(f"/proc/self/fd/{source_fd}", target, None, MS_BIND | MS_REC)
-        flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (MS_RDONLY if read_only else 0)
+        flags = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (MS_RDONLY if read_only else 0) | _locked_flags(target)
         self.libc.mount(None, target, None, flags)
 
     def run(self) -> None:
@@ -443,11 +503,12 @@ class _Mounter:
                 os.close(staging_fd)
         if os.path.isdir("/dev/shm"):
             libc.mount(shm, "/dev/shm", None, MS_BIND)
+            libc.mount(None, "/dev/shm", None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | _locked_flags(shm))
         for name in READ_ONLY_SYSTEM_DIRS:
             path = f"/{name}"
             if os.path.isdir(path) and not os.path.islink(path):
                 libc.mount(path, path, None, MS_BIND | MS_REC)
-                libc.mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID)
+                libc.mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | _locked_flags(path))
         # The covering tmpfs are read-only from now on (root added every mount point it needed).
         for root in self.ours:
             if root != SANDBOX_TMP:
@@ -488,6 +549,10 @@ def _drop_privileges(plan: dict[str, Any], libc: _Libc) -> None:
 
     nproc = int(plan["nproc"])
     resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+    if plan.get("user_namespace"):  # uid 0 of its own user namespace (the grader's uid outside): no capability
+        libc.drop_capabilities()
+        libc.no_new_privs()
+        return
     os.setgroups([])
     os.setgid(int(plan["gid"]))
     os.setuid(int(plan["uid"]))
@@ -532,20 +597,24 @@ def main(argv: list[str]) -> None:
     groups = [options[i + 1] for i in range(0, len(options) - 1, 2) if options[i] == "--cgroup"]
     try:
         libc = _Libc()
-        if os.geteuid() != 0:
+        user_namespace = bool(plan.get("user_namespace"))
+        if os.geteuid() != 0 and not user_namespace:
             raise SetupError("the wrapper is not running as root")
         for procs in groups:  # kernel-counted memory and pids: joined before anything else runs
             with open(procs, "w", encoding="ascii") as handle:
                 handle.write(str(os.getpid()))
         use_pid_ns = bool(plan.get("pid_namespace", True))
         base = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
-        try:
-            libc.unshare(base | (CLONE_NEWPID if use_pid_ns else 0))
-        except SetupError:
-            if not use_pid_ns:
-                raise
-            use_pid_ns = False
-            libc.unshare(base)
+        if user_namespace:  # every namespace below is then owned by the new user namespace
+            _enter_user_namespace(libc, base | (CLONE_NEWPID if use_pid_ns else 0))
+        else:
+            try:
+                libc.unshare(base | (CLONE_NEWPID if use_pid_ns else 0))
+            except SetupError:
+                if not use_pid_ns:
+                    raise
+                use_pid_ns = False
+                libc.unshare(base)
         _Mounter(plan, libc).run()
     except Exception as exc:  # noqa: BLE001 - every setup failure is reported, never hidden
         _report(status_fd, f"sandbox-error {type(exc).__name__}: {exc}")

@@ -24,8 +24,8 @@ from typing import Any, Callable
 
 from autograder.feedback.language import pair
 from autograder.run import cgroup, confine
-from autograder.run.accounting import (CpuUsage, group_pids, machine_busy_seconds, memory_mib, peak_rss_mib,
-                                       uid_pids)
+from autograder.run.accounting import (CpuUsage, group_pids, machine_busy_seconds, memory_mib, namespace_pids,
+                                       peak_rss_mib, uid_pids)
 from autograder.run.limits import Limits
 from autograder.run.values import ErrorValue, decode_result
 
@@ -233,8 +233,9 @@ class _Child:
     output: _Output
     out_dir: Path
     ack_fd: int  # the child waits for a byte here after each result, until the parent has read its output
-    uid: int | None = None  # the sandbox uid when confined
+    uid: int | None = None  # the sandbox uid when confined (None in a user namespace: that uid is the grader's)
     confined: bool = False  # the wrapper reported `confined`
+    wrapped: bool = False  # started through the confinement wrapper (which reports `confined` first)
     group: cgroup.ControlGroup | None = None  # kernel-counted memory and pids, when the machine allows
     usage: CpuUsage = field(default_factory=CpuUsage)
     private: Path | None = None  # the child's own folder (unconfined as another uid), removed afterwards
@@ -248,6 +249,8 @@ class _Child:
             found.update(uid_pids(self.uid))
         else:
             found.update(group_pids(self.process.pid))
+            if self.wrapped:  # a user namespace: also what left the process group, found by its PID namespace
+                found.update(namespace_pids(self.process.pid))
         return sorted(found)
 
 
@@ -391,11 +394,15 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
         os.close(ack_read)
     os.set_blocking(status_read, False)
     os.set_blocking(output_read, False)
-    uid = confinement.uid if confinement is not None else (run_as[0] if run_as is not None else None)
+    if confinement is not None:
+        uid = None if confinement.user_namespace else confinement.uid  # never kill by the grader's own uid
+    else:
+        uid = run_as[0] if run_as is not None else None
     # Without the wrapper (another uid, no namespaces) no `confined` message comes: the child is itself.
     return _Child(process=process, channel=_Channel(status_read), output=_Output(output_read), out_dir=out_dir,
                   usage=CpuUsage(kernel=group.cpu_seconds if group is not None else None),
-                  ack_fd=ack_write, uid=uid, group=group, private=private, confined=confinement is None)
+                  ack_fd=ack_write, uid=uid, group=group, private=private, confined=confinement is None,
+                  wrapped=confinement is not None)
 
 
 def _exit_detail(returncode: int | None) -> tuple[str, str]:
@@ -542,7 +549,7 @@ class _Watch:
         """Apply the child's messages in order; return a failure (of the sandbox, or a check whose output
         went past the limit: it stays `current`)."""
         for message in messages:
-            if child.uid is not None and not child.confined:
+            if child.wrapped and not child.confined:
                 if message.kind == "confined":
                     child.confined = True
                 elif message.kind == "sandbox-error":
@@ -638,7 +645,7 @@ def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, P
                 failure = ("output", f"it wrote more than {limits.output_bytes} bytes of output")
                 break
             if exited:
-                if child.uid is not None and not child.confined:
+                if child.wrapped and not child.confined:
                     failure = ("sandbox", "the grader's sandbox ended before the child started "
                                           f"(exit code {child.process.returncode})")
                 else:

@@ -53,7 +53,9 @@ def test_the_kernel_runs_as_a_fresh_uid_without_the_course_network_or_secrets(tm
 
 def test_without_confinement_the_kernel_is_refused_unless_the_instructor_opts_in(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(confined.os, "geteuid", lambda: 1000)  # as on an instructor's laptop without root
+    monkeypatch.setattr(confined.os, "geteuid", lambda: 1000)  # as on an instructor's laptop without root...
+    monkeypatch.setattr(confined.sandbox_confine, "check_confinement",  # ...whose kernel refuses user namespaces
+                        lambda plan, work_dir: confined.sandbox_confine.Support(False, "user namespaces are off"))
     monkeypatch.delenv(ALLOW_UNCONFINED_ENV, raising=False)
     with pytest.raises(UnconfinedKernelRefused, match="allow_unconfined"):
         _run(tmp_path)
