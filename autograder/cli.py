@@ -133,7 +133,7 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, h
         except Exception as exc:  # noqa: BLE001
             click.echo(f"autograder grade: the HTML report could not be written ({type(exc).__name__}: {exc})", err=True)
             exit_code = 4
-    click.echo(report.to_text(language=language))
+    click.echo(report.to_text(language=language, for_instructor=True))
     for line in written:
         click.echo(show(line, language))
     sys.exit(exit_code)

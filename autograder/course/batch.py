@@ -103,6 +103,7 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
         "max_score": report.max_score, "seconds": round(time.monotonic() - started, 1),
         "checks": [{"assignment": r.assignment, "name": r.name, "points": r.points, "score": r.score,
                     "status": r.status, "message": show(r.message, language)} for r in report.results],
+        "grader_notes": [show(note, language) for note in report.grader_notes],  # the machine's: for the instructor
         # Peak resident memory in MiB: this grading process's so far (a pool's process grades several) and
         # the largest of the student's child processes (the kernel's VmHWM, read by the grader).
         "peak_rss_mib": {"grader": _own_peak_rss_mib(),

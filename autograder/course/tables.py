@@ -108,6 +108,7 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
         "peak_rss_mib": {part: max((r.get("peak_rss_mib", {}).get(part, 0.0) for r in records), default=0.0)
                          for part in ("grader", "student")},
         "checks": check_summary(records),
+        "grader_notes": sorted({note for r in records for note in r.get("grader_notes", [])}),
     }
     (out / "summary.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -126,7 +127,9 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
              f"- {say('걸린 시간', 'time')}: {data['seconds']} s ({say('채점 합계', 'sum of gradings')} "
              f"{data['grading_seconds']} s)",
              f"- {say('최대 메모리', 'peak memory')} (RSS): {say('채점 프로세스', 'grading process')} "
-             f"{peaks['grader']:.0f} MiB, {say('학생 코드', 'student code')} {peaks['student']:.0f} MiB", "",
+             f"{peaks['grader']:.0f} MiB, {say('학생 코드', 'student code')} {peaks['student']:.0f} MiB",
+             *(f"- {say('채점 환경', 'grading machine')}: {markdown_text(note, max_chars=600)}"
+               for note in data["grader_notes"]), "",
              f"| {say('검사', 'check')} | {say('통과', 'passed')} | {say('흔한 실패', 'common failures')} |", "|---|---|---|"]
     titles = {(a, c.name): c.title for a in ASSIGNMENTS for c in checks_for(a)}
     for row in data["checks"]:

@@ -285,61 +285,66 @@ def _secret_paths(*, solutions_dir: Path, cache_dir: Path | None, data_dir: str 
     return paths
 
 
+def _weaker(*, own_uid: bool, why_ko: str, why_en: str) -> str:
+    """The note (for the instructor) that student code ran without namespaces, and as whom."""
+    if own_uid:
+        return pair(f"격리가 약했습니다: 학생 코드가 네임스페이스 없이, 별도의 비특권 사용자로, 네트워크와 모든 사용자가 볼 수 "
+                    f"있는 파일에 접근할 수 있는 채로 실행되었습니다 ({why_ko}). 시간·메모리·프로세스·출력 제한은 그대로 "
+                    "적용했습니다.",
+                    "Isolation was weaker: student code ran as an unprivileged user of its own, but without namespaces, "
+                    f"with network access and the view of the files any user has ({why_en}); the time, memory, process "
+                    "and output limits still applied.")
+    return pair(f"격리가 약했습니다: 학생 코드가 채점기와 같은 사용자로, 네트워크와 채점기의 파일에 접근할 수 있는 채로 "
+                f"실행되었습니다 ({why_ko}). 시간·메모리·프로세스·출력 제한은 그대로 적용했습니다.",
+                "Isolation was weaker: student code ran as the grader's own user, with network access and the grader's "
+                f"view of the files ({why_en}); the time, memory, process and output limits still applied.")
+
+
 def _confinement(*, confine_mode: bool | None, prepared: _Prepared, limits: Limits, secret: list[Path],
                  readable: list[Path], scratch: Path, report: GradeReport,
                  state: dict[str, Any]) -> sandbox_confine.Confinement | None:
-    """The confinement of this assignment's student run, or None (with a note in the report saying why
+    """The confinement of this assignment's student run, or None (with a note for the instructor saying why
     isolation was weaker). The check that confinement holds runs once per grading."""
-    weaker = ("Isolation was weaker: student code ran as the grader's own user, with network access and "
-              "the grader's view of the files ({why}); the time, memory, process and output limits still applied.")
+    def note(text: str) -> None:
+        state["note"] = text
+        report.grader_notes.append(text)
+
+    nproc = max(8 * limits.processes, 256)
     if confine_mode is False:
         if os.geteuid() == 0 and "run_as" not in state:
             # Still never as root (the grader's files and cache stay its own), where Python itself is usable
             # by another user (not so when it lives in root's home, as with pyenv under /root).
             state["run_as"] = sandbox_confine.sandbox_ids() if usable_by_others() else None
         if "note" not in state:
-            if state.get("run_as"):
-                state["note"] = ("Isolation was weaker: student code ran as an unprivileged user of its own, but "
-                                 "without namespaces, with network access and the view of the files any user has "
-                                 "(confinement was turned off with --no-confine); the time, memory, process and "
-                                 "output limits still applied.")
-            else:
-                state["note"] = weaker.format(why="confinement was turned off with --no-confine")
-            report.notes.append(state["note"])
+            note(_weaker(own_uid=bool(state.get("run_as")), why_ko="--no-confine으로 격리를 껐습니다",
+                         why_en="confinement was turned off with --no-confine"))
         return None
     if os.geteuid() != 0:  # not root: the kernel's unprivileged user namespaces, where it allows them
         plan = sandbox_confine.plan_confinement(module_dir=prepared.student_dir, secret=secret, readable=readable,
-                                                ids=(0, 0), tmp_mib=limits.disk_mib,
-                                                nproc=max(8 * limits.processes, 256), user_namespace=True)
+                                                ids=(0, 0), tmp_mib=limits.disk_mib, nproc=nproc, user_namespace=True)
         if "support" not in state:
             state["support"] = sandbox_confine.check_confinement(plan, work_dir=scratch / "confinement-check")
             if not state["support"].available:
-                state["note"] = weaker.format(why="the grader is not running as root and the kernel refused a user "
-                                                  f"namespace ({state['support'].reason})")
-                report.notes.append(state["note"])
+                reason = state["support"].reason
+                note(_weaker(own_uid=False, why_ko=f"채점기가 root가 아니고 커널이 사용자 네임스페이스를 허용하지 않음: {reason}",
+                             why_en=f"the grader is not running as root and the kernel refused a user namespace: {reason}"))
         return plan if state["support"].available else None
     ids = sandbox_confine.sandbox_ids()
     if ids is None:
         if "note" not in state:
-            state["note"] = weaker.format(why="no unprivileged uid is available in this user namespace")
-            report.notes.append(state["note"])
+            note(_weaker(own_uid=False, why_ko="이 사용자 네임스페이스에는 쓸 수 있는 비특권 uid가 없음",
+                         why_en="no unprivileged uid is available in this user namespace"))
         return None
     plan = sandbox_confine.plan_confinement(module_dir=prepared.student_dir, secret=secret, readable=readable, ids=ids,
-                                    tmp_mib=limits.disk_mib, nproc=max(8 * limits.processes, 256))
+                                            tmp_mib=limits.disk_mib, nproc=nproc)
     if "support" not in state:
         state["support"] = sandbox_confine.check_confinement(plan, work_dir=scratch / "confinement-check")
         if not state["support"].available:
             # No namespaces (e.g. a Docker container without CAP_SYS_ADMIN, as on Gradescope): still never as
             # root, but as a fresh unprivileged uid in a private copy of its folder, where Python allows it.
             state["run_as"] = ids if usable_by_others() else None
-            if state["run_as"]:
-                state["note"] = ("Isolation was weaker: student code ran as an unprivileged user of its own, but "
-                                 "without namespaces, with network access and the view of the files any user has "
-                                 f"({state['support'].reason}); the time, memory, process and output limits "
-                                 "still applied.")
-            else:
-                state["note"] = weaker.format(why=state["support"].reason)
-            report.notes.append(state["note"])
+            reason = state["support"].reason
+            note(_weaker(own_uid=bool(state["run_as"]), why_ko=f"네임스페이스를 만들 수 없음: {reason}", why_en=reason))
     return plan if state["support"].available else None
 
 
@@ -450,7 +455,7 @@ def grade_submission(
     files left out; bounded). `skip` names checks to leave out (e.g. the slow accuracy checks); they do
     not count towards the total. `confine`: run the student's code confined (another uid, namespaces,
     hidden paths; see docs/isolation.md): None (default) when the grader runs as root, False never, True
-    whenever possible. When it is not possible, the report's notes say that isolation was weaker and
+    whenever possible. When it is not possible, the report's notes for the instructor say that isolation was weaker and
     why. `hidden` adds paths that the confined code must not see. The student's time (`total_seconds`)
     counts only while student code runs, after the grader's own reference work and data preparation.
     `progress` is told each step as it happens (`GradingEvent`); it never changes a result.
@@ -501,7 +506,7 @@ def grade_submission(
                 graded = {r.name for r in report.results if r.assignment == name}
                 report.results.extend(_grader_failure(item, exc) for item in checks if item.name not in graded)
     if memory_modes:
-        report.notes.append(_memory_note(memory_modes))
+        report.grader_notes.append(_memory_note(memory_modes))
     report.execution_time = time.monotonic() - started
     return report
 

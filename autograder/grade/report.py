@@ -40,7 +40,9 @@ class GradeReport:
     submission: str
     results: list[CheckResult] = field(default_factory=list)
     execution_time: float = 0.0
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the submission (what the intake left out): for the student
+    grader_notes: list[str] = field(default_factory=list)  # about the grading machine (isolation, memory counting): for
+    # the instructor only (the CLI's and Gradescope's console, graded.json, the class summary), never in results.json
     refusal: str = ""  # why the submission could not be graded at all (then there are no results)
     exit_code: int = 0  # what `autograder grade` exits with for a refusal (2 or 3) or a grader failure (4)
 
@@ -66,9 +68,9 @@ class GradeReport:
     def grader_errors(self) -> list[CheckResult]:
         return [r for r in self.results if r.status == "grader-error"]
 
-    def to_text(self, *, language: str = DEFAULT_LANGUAGE) -> str:
-        """The report printed for students and instructors: one line per check, then why it failed; in
-        `language` ('ko+en', 'ko' or 'en'; see autograder.feedback.language)."""
+    def to_text(self, *, language: str = DEFAULT_LANGUAGE, for_instructor: bool = False) -> str:
+        """The report: one line per check, then why it failed; in `language` ('ko+en', 'ko' or 'en'; see
+        autograder.feedback.language). `for_instructor` adds the notes about the grading machine."""
         check_language(language)
         lines = [f"{show(pair('제출물', 'Submission'), language)}: {inert(self.submission)}"]
         if self.refusal:
@@ -90,6 +92,10 @@ class GradeReport:
         lines.append(f"{show(pair('합계', 'Total'), language):<60} {_num(self.score):>6} / {_num(self.max_score)}")
         for note in self.notes:
             lines.append(f"{show(pair('참고', 'Note'), language)}: {show(_lines_inert(note), language)}")
+        if for_instructor:
+            for note in self.grader_notes:
+                lines.append(f"{show(pair('채점 환경 (강사용)', 'Grading machine (instructor)'), language)}: "
+                             f"{show(_lines_inert(note), language)}")
         if self.grader_errors:
             count = len(self.grader_errors)
             lines.append(show(pair(f"검사 {count}개는 제출물이 아니라 채점기 때문에 실패했습니다. 강사에게 알려 주세요.",

@@ -82,7 +82,7 @@ def run_submission(paths: dict[str, Path]) -> int:
     try:
         report = grade(paths)
         write_json(target, report.to_gradescope(language=language))
-        print(report.to_text(language=language))
+        print(report.to_text(language=language, for_instructor=True))
     except BaseException as exc:  # noqa: BLE001 - results.json even when the grader breaks
         write_json(target, failure_results(f"{type(exc).__name__}: {str(exc)[:500]}", seconds=time.monotonic() - started,
                                            language=language))
@@ -94,7 +94,7 @@ def run_submission(paths: dict[str, Path]) -> int:
 def grade_answer_key(paths: dict[str, Path]) -> int:
     """Grade the answer key (fills the reference cache); 0 only with full marks."""
     report = grade(paths, submission=paths["solutions"])
-    print(report.to_text())
+    print(report.to_text(for_instructor=True))
     if report.exit_code != 0 or report.score != report.max_score or not report.results:
         print("setup.sh: " + show(pair("정답 코드가 이곳에서 만점을 받지 못했습니다. 위의 보고서를 보세요.",
                                        "the answer key did not get full marks here; see the report above"),

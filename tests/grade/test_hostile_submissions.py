@@ -145,7 +145,7 @@ def session(tmp_path_factory: pytest.TempPathFactory, cifar10_root: Path) -> Ses
         report = grade_submission(submission=REPO / "solutions", assignment=assignment, skip=skip,
                                   data_dir=str(cifar10_root), cache_dir=cache, confine=CONFINE)
         assert report.score == report.max_score, report.to_text()
-        notes += report.notes
+        notes += report.grader_notes
     weaker = [n for n in notes if WEAKER in n]
     return Session(cache=cache, confined=not weaker, note=weaker[0] if weaker else "")
 

@@ -178,9 +178,16 @@ def test_when_confinement_fails_grading_goes_on_and_the_report_says_why(monkeypa
     report = grade_submission(submission=repo_root / "solutions" / "pytorch_tensor", assignment="pytorch_tensor",
                               cache_dir=tmp_path / "cache")
     assert report.score == report.max_score
-    weaker = [note for note in report.notes if "Isolation was weaker" in note]
-    assert len(weaker) == 1 and "unshare: Operation not permitted" in weaker[0]
-    assert "Isolation was weaker" in report.to_gradescope()["output"]
+    weaker = [note for note in report.grader_notes if "Isolation was weaker" in note]
+    assert len(weaker) == 1 and "unshare: Operation not permitted" in weaker[0] and "격리가 약했습니다" in weaker[0]
+    # For the instructor (the console, graded.json), never in what the student reads.
+    assert "Isolation was weaker" not in report.to_gradescope()["output"] and "Isolation" not in report.to_text()
+    assert "Isolation was weaker" in report.to_text(for_instructor=True)
+    from autograder.feedback.html import render_html
+
+    student_sees = [report.to_text(), report.to_gradescope()["output"], render_html(report)]
+    for text in student_sees:  # nothing about the machine: neither the isolation nor how memory was counted
+        assert not any(word in text for word in ("Isolation", "격리", "Memory limit", "메모리 제한", "cgroup")), text[:500]
 
 
 @needs_root
