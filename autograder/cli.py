@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 
@@ -56,6 +57,33 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
     click.echo(str(report))
 
 
+
+LIMIT_OPTIONS = (  # (option, Limits field, type, help): the limits of student code, said once for grade and grade-all
+    ("--check-seconds", "check_seconds", float, "CPU time of one check (its wall time is capped at 3 x this + 10 s)."),
+    ("--train-seconds", "train_seconds", float, "CPU time of one training check (accuracy)."),
+    ("--total-seconds", "total_seconds", float, "Wall time of the student's code in the whole submission."),
+    ("--memory-mib", "memory_mib", int, "Memory of student code and the processes it starts (kernel-counted or PSS)."),
+    ("--processes", "processes", int, "Processes student code may have at once."),
+    ("--output-bytes", "output_bytes", int, "Output (stdout+stderr) student code may write; more stops the check."),
+    ("--threads", "threads", int, "torch threads in student code (fixed, so scores repeat); keep --jobs x --threads "
+                                  "within the cores."),
+    ("--import-seconds", "import_seconds", float, "CPU time to start student code and import the student's module."),
+    ("--disk-mib", "disk_mib", int, "Size of the private /tmp of confined student code (its files live there)."),
+)
+
+
+def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The student-code limit options (LIMIT_OPTIONS), each defaulting to `Limits()`'s value."""
+    for option, name, kind, text in reversed(LIMIT_OPTIONS):
+        command = click.option(option, name, type=kind, default=getattr(DEFAULTS, name), show_default=True,
+                               help=text)(command)
+    return command
+
+
+def limits_from(options: dict[str, Any]) -> Limits:
+    """The Limits of the limit options' values."""
+    return Limits(**{name: options[name] for _option, name, _kind, _text in LIMIT_OPTIONS})
+
 @main.command()
 @click.argument("submission", type=click.Path(path_type=Path))
 @click.option("--assignment", type=click.Choice(["pytorch_tensor", "image_classification"]), default=None,
@@ -70,24 +98,7 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
 @click.option("--skip", multiple=True, metavar="CHECK",
               help="Leave out a check (repeatable), e.g. --skip fc_accuracy --skip conv_accuracy.")
 @click.option("--no-cache", is_flag=True, help="Recompute the answer key's results instead of reusing them.")
-@click.option("--check-seconds", type=float, default=DEFAULTS.check_seconds, show_default=True,
-              help="Wall time of one check.")
-@click.option("--train-seconds", type=float, default=DEFAULTS.train_seconds, show_default=True,
-              help="Wall time of one training check.")
-@click.option("--total-seconds", type=float, default=DEFAULTS.total_seconds, show_default=True,
-              help="Wall time of the whole submission.")
-@click.option("--memory-mib", type=int, default=DEFAULTS.memory_mib, show_default=True,
-              help="Memory of student code and the processes it starts (their PSS).")
-@click.option("--processes", type=int, default=DEFAULTS.processes, show_default=True,
-              help="Processes student code may have at once.")
-@click.option("--output-bytes", type=int, default=DEFAULTS.output_bytes, show_default=True,
-              help="Output (stdout+stderr) student code may write; more stops the check.")
-@click.option("--threads", type=int, default=DEFAULTS.threads, show_default=True,
-              help="torch threads in student code (fixed, so scores repeat).")
-@click.option("--import-seconds", type=float, default=DEFAULTS.import_seconds, show_default=True,
-              help="Wall time to start student code and import the student's module.")
-@click.option("--disk-mib", type=int, default=DEFAULTS.disk_mib, show_default=True,
-              help="Size of the private /tmp of confined student code (its files live there).")
+@limit_options
 @click.option("--no-confine", is_flag=True,
               help="Do not confine student code even as root (debugging); the report notes the weaker isolation.")
 @click.option("--hide", "hidden", multiple=True, metavar="PATH", type=click.Path(path_type=Path),
@@ -95,11 +106,10 @@ def assign(source_dir: Path | None, release_dir: Path | None, solutions_dir: Pat
 @click.option("--quiet", is_flag=True, help="No progress on stderr while grading (the report is printed all the same).")
 @LANGUAGE_OPTION
 def grade(submission: Path, assignment: str | None, results_path: Path | None, html_path: Path | None, data_dir: str | None,
-          solutions_dir: Path | None, skip: tuple[str, ...], no_cache: bool, check_seconds: float, train_seconds: float,
-          total_seconds: float, memory_mib: int, processes: int, output_bytes: int, threads: int,
-          import_seconds: float, disk_mib: int, no_confine: bool, hidden: tuple[Path, ...], quiet: bool,
-          language: str) -> None:
-    """Grade SUBMISSION (a folder with release/'s layout, or one assignment's folder).
+          solutions_dir: Path | None, skip: tuple[str, ...], no_cache: bool, no_confine: bool, hidden: tuple[Path, ...],
+          quiet: bool, language: str, **limit_values: Any) -> None:
+    """Grade SUBMISSION: a folder with release/'s layout, one assignment's folder, a .zip/.tar.gz/.tgz/.tar
+    archive of either, or the single .py module.
 
     Student code runs in child processes under the limits below. When the grader runs as root it also
     runs confined: as an unprivileged user, without network, unable to see the answer key, the tests or
@@ -109,9 +119,7 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, h
     from autograder.feedback.terminal import TerminalProgress
     from autograder.grade import grade_or_report
 
-    limits = Limits(check_seconds=check_seconds, train_seconds=train_seconds, total_seconds=total_seconds,
-                    memory_mib=memory_mib, processes=processes, output_bytes=output_bytes, threads=threads,
-                    import_seconds=import_seconds, disk_mib=disk_mib)
+    limits = limits_from(limit_values)
     report = grade_or_report(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
                              data_dir=data_dir, limits=limits, use_cache=not no_cache,
                              skip=skip, confine=False if no_confine else None, hidden=hidden,
@@ -168,10 +176,11 @@ def write_failure_results(path: Path, error: BaseException) -> None:
 @click.option("--allow-unconfined", is_flag=True,
               help="Grade even where student code would run as your own user (no root, no namespaces): one "
                    "submission could then change others' files and grades.")
+@limit_options
 @LANGUAGE_OPTION
 def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment: str | None, skip: tuple[str, ...],
                       data_dir: str | None, solutions_dir: Path | None, scheduler: str | None, allow_unconfined: bool,
-                      language: str) -> None:
+                      language: str, **limit_values: Any) -> None:
     """Grade every student in SUBMISSIONS: nbgrader's submitted/ folder (or its course folder), a folder
     with one folder or archive per student, or an LMS/Gradescope bulk-export archive."""
     from tqdm.auto import tqdm
@@ -186,12 +195,15 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
     try:
         summary = grade_all(submissions=submissions, out=out, jobs=jobs, assignment=assignment, skip=skip,
                             data_dir=data_dir, solutions_dir=solutions_dir, progress=progress, scheduler=scheduler,
-                            language=language, allow_unconfined=allow_unconfined)
+                            language=language, allow_unconfined=allow_unconfined, limits=limits_from(limit_values))
     except (OSError, ValueError, TimeoutError, UnconfinedClassRefused) as exc:
         click.echo(f"autograder grade-all: {exc}", err=True)
         sys.exit(2)
+    from autograder.course.tables import class_lines
+
     click.echo((out / "summary.md").read_text(encoding="utf-8"))
-    click.echo(f"{show(pair('성적', 'grades'), language)}: {out / 'grades.csv'}")
+    for line in class_lines(summary.records, out=out, language=language):
+        click.echo(line)
     key = summary.answer_key
     if key.get("score") != key.get("max_score"):
         click.echo(show(pair("경고: 정답 코드가 만점이 아닙니다", "warning: the answer key did not get full marks"), language),

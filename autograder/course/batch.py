@@ -99,7 +99,7 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
     report = grade_or_report(submission=Path(task["path"]), **options)
     record = {
         "student": task["student"], "digest": task["digest"], "grader": task["grader"],
-        "exit_code": report.exit_code, "refusal": report.refusal, "score": report.score,
+        "assignment": options.get("assignment") or "", "exit_code": report.exit_code, "refusal": report.refusal, "score": report.score,
         "max_score": report.max_score, "seconds": round(time.monotonic() - started, 1),
         "checks": [{"assignment": r.assignment, "name": r.name, "points": r.points, "score": r.score,
                     "status": r.status, "message": show(r.message, language)} for r in report.results],
@@ -216,7 +216,7 @@ def grade_all(
             summary.graded += 1
     summary.records = [records[name] for name in sorted(records)]
     summary.seconds = round(time.monotonic() - started, 1)
-    write_grades_csv(out / "grades.csv", summary.records)
+    write_grades_csv(out / "grades.csv", summary.records, assignment=assignment)
     write_summary(out, summary, language=language)
     return summary
 

@@ -40,8 +40,8 @@ def _first_line(text: str) -> str:
     return next((line for line in text.splitlines() if line.strip()), "")
 
 
-def _check_columns() -> list[tuple[str, str]]:
-    return [(a, c.name) for a in ASSIGNMENTS for c in checks_for(a)]
+def _check_columns(assignment: str | None = None) -> list[tuple[str, str]]:
+    return [(a, c.name) for a in ASSIGNMENTS if assignment in (None, a) for c in checks_for(a)]
 
 
 def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -52,8 +52,9 @@ def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for check in record["checks"]:
             by_assignment.setdefault(check["assignment"], []).append(check)
         if not by_assignment:
-            rows.append({"student": record["student"], "assignment": "", "status": "refused"
-                         if record["exit_code"] in (2, 3) else "grader-error", "total": 0, "max_score": 0})
+            rows.append({"student": record["student"], "assignment": record.get("assignment") or "",
+                         "status": "refused" if record["exit_code"] in (2, 3) else "grader-error", "total": 0,
+                         "max_score": record.get("max_score", 0)})
             continue
         for assignment in sorted(by_assignment, key=ASSIGNMENTS.index):
             checks = by_assignment[assignment]
@@ -67,10 +68,12 @@ def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def write_grades_csv(path: Path, records: list[dict[str, Any]]) -> None:
+def write_grades_csv(path: Path, records: list[dict[str, Any]], *, assignment: str | None = None) -> None:
     """grades.csv: student, assignment, status, total, max_score, then every check's points (blank when
-    the check does not belong to the row's assignment or was skipped)."""
-    columns = ["student", "assignment", "status", "total", "max_score", *[name for _, name in _check_columns()]]
+    the check does not belong to the row's assignment or was skipped); only `assignment`'s checks when one
+    assignment was graded."""
+    columns = ["student", "assignment", "status", "total", "max_score",
+               *[name for _, name in _check_columns(assignment)]]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
@@ -138,3 +141,31 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
         title = markdown_text(show(titles.get((row["assignment"], row["check"]), row["check"]), language))
         lines.append(f"| {title} | {row['passed']} / {row['graded']} | {failures or '-'} |")
     (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def class_lines(records: list[dict[str, Any]], *, out: Path, language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The end of a batch on screen: each student's total (by display width), then how many were graded, refused
+    or failed by the grader, and where the grades and reports are."""
+    from autograder.feedback.width import display_width, pad
+
+    def say(ko: str, en: str) -> str:
+        return show(pair(ko, en), language)
+
+    rows = grade_rows(records)
+    width = max([display_width(inert(r["student"], max_chars=40)) for r in rows] + [8])
+    status_words = {"graded": say("채점함", "graded"), "review": say("강사 확인 대기", "held for review"),
+                    "refused": say("채점 불가", "refused"), "grader-error": say("채점기 오류", "grader error")}
+    lines = ["", f"{pad(say('학생', 'student'), width)}  {pad(say('과제', 'assignment'), 20)}  "
+                 f"{say('점수', 'score'):>12}  {say('상태', 'status')}"]
+    for row in rows:
+        score = f"{row['total']:g} / {row['max_score']:g}"
+        lines.append(f"{pad(inert(row['student'], max_chars=40), width)}  {pad(row['assignment'] or '-', 20)}  "
+                     f"{score:>12}  {status_words.get(row['status'], row['status'])}")
+    counts = Counter(row["status"] for row in rows)
+    lines += ["", say(f"학생 {len(records)}명: 채점 {counts['graded']}, 확인 대기 {counts['review']}, 채점 불가 "
+                      f"{counts['refused']}, 채점기 오류 {counts['grader-error']}",
+                      f"{len(records)} students: {counts['graded']} graded, {counts['review']} held for review, "
+                      f"{counts['refused']} refused, {counts['grader-error']} grader errors"),
+              f"{say('성적', 'grades')}: {out / 'grades.csv'}",
+              f"{say('학생별 보고서', 'reports')}: {out / 'students'}/<{say('학생', 'student')}>/report.html"]
+    return lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -69,34 +70,78 @@ def _unwrap(folder: Path, *, levels: int = 3) -> Path:
     return folder
 
 
-def find_assignments(submission: Path, assignment: str | None = None) -> dict[str, Path]:
-    """The assignment folders in `submission` (release/'s layout, or one assignment's folder).
-    Links are never followed: a linked folder or module counts as missing."""
+def near_miss_modules(folder: Path, module: str) -> list[Path]:
+    """Files of `folder` whose names are the module's name as a browser or an LMS changes it when it saves a second
+    copy or the student renames it by accident: `tensor_basics (1).py`, `tensor_basics(2).py`, `tensor_basics-1.py`,
+    `tensor_basics copy.py`, `Tensor_Basics.py`, `tensor_basics.py.txt`."""
+    pattern = re.compile(rf"{re.escape(module)}(?:\s*\(\d+\)|-\d+|_\d+|\s+copy(?:\s*\d+)?|\s*사본)?\.py(?:\.txt)?",
+                         re.IGNORECASE)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [e for e in entries if _regular_file(e) and e.name != f"{module}.py" and pattern.fullmatch(e.name)]
+
+
+def _python_files(folder: Path, *, limit: int = 8) -> str:
+    """The .py files found in `folder` and one level below (names inert), for a refusal that says what was there."""
+    found = sorted({p.relative_to(folder).as_posix() for p in [*folder.glob("*.py"), *folder.glob("*/*.py")]
+                    if _regular_file(p)})
+    shown = ", ".join(inert(name, max_chars=80) for name in found[:limit])
+    return (shown + (" …" if len(found) > limit else "")) if found else "-"
+
+
+def _adopt_near_miss(folder: Path, module: str, notes: list[str]) -> bool:
+    """When exactly one near-miss name of the module is in `folder` (the grader's own copy), grade it as the
+    module, with a note; True when the module is there now."""
+    if _regular_file(folder / f"{module}.py"):
+        return True
+    candidates = near_miss_modules(folder, module)
+    if len(candidates) != 1:
+        return False
+    shutil.copyfile(candidates[0], folder / f"{module}.py")
+    name = inert(candidates[0].name, max_chars=120)
+    notes.append(pair(f"{name}을(를) {module}.py로 보고 채점했습니다. 다음에는 파일 이름을 {module}.py로 제출하세요.",
+                      f"{name} was graded as {module}.py: next time hand it in under that name."))
+    return True
+
+
+def find_assignments(submission: Path, assignment: str | None = None, *,
+                     notes: list[str] | None = None) -> dict[str, Path]:
+    """The assignment folders in `submission` (release/'s layout, or one assignment's folder; the grader's own
+    copy). Links are never followed: a linked folder or module counts as missing. A module handed in under an
+    unambiguous near-miss name (`tensor_basics (1).py`) is graded as the module, with a note added to `notes`."""
     if not submission.is_dir() or submission.is_symlink():
         raise GradingError(pair(f"제출 폴더가 없습니다: {submission}", f"no such submission folder: {submission}"), exit_code=2)
+    notes = [] if notes is None else notes
     submission = _unwrap(submission)
     found: dict[str, Path] = {}
     for name, module in ASSIGNMENT_MODULES.items():
+        if assignment is not None and name != assignment:
+            continue
         folder = submission / name
-        if folder.is_dir() and not folder.is_symlink() and _regular_file(folder / f"{module}.py"):
+        if folder.is_dir() and not folder.is_symlink() and _adopt_near_miss(folder, module, notes):
             found[name] = folder
-        elif _regular_file(submission / f"{module}.py"):
+        elif _adopt_near_miss(submission, module, notes):
             found[name] = submission
+    there = _python_files(submission)
     if assignment is not None:
         if assignment not in ASSIGNMENT_MODULES:
             raise GradingError(pair(f"과제 이름이 잘못되었습니다: {assignment!r} ({', '.join(ASSIGNMENT_MODULES)} 중 하나)",
                                     f"unknown assignment {assignment!r}; choose one of {', '.join(ASSIGNMENT_MODULES)}"))
         if assignment not in found:
             module = ASSIGNMENT_MODULES[assignment]
-            raise GradingError(pair(f"제출물에 {assignment}/{module}.py 파일이 없습니다. 노트북과 함께 {module}.py를 "
-                                    "제출하세요.", f"The submission has no {assignment}/{module}.py (nor {module}.py at "
-                                    f"its top): hand in {module}.py with the notebook."))
+            raise GradingError(pair(f"제출물에 {assignment}/{module}.py 파일이 없습니다 (찾은 .py 파일: {there}). 노트북과 "
+                                    f"함께 {module}.py를 제출하세요.", f"The submission has no {assignment}/{module}.py "
+                                    f"(nor {module}.py at its top; .py files found: {there}): hand in {module}.py with "
+                                    "the notebook."))
         return {assignment: found[assignment]}
     if not found:
         expected = ", ".join(f"{a}/{m}.py" for a, m in ASSIGNMENT_MODULES.items())
-        raise GradingError(pair(f"제출물에서 과제를 찾지 못했습니다: {expected} 중 하나가 있어야 합니다 (노트북만으로는 "
-                                "채점할 수 없습니다).", f"The submission holds no assignment: expected {expected} "
-                                "(release/'s layout; a notebook alone cannot be graded, hand in the .py module too)."))
+        raise GradingError(pair(f"제출물에서 과제를 찾지 못했습니다: {expected} 중 하나가 있어야 합니다 (찾은 .py 파일: "
+                                f"{there}; 노트북만으로는 채점할 수 없습니다).", f"The submission holds no assignment: "
+                                f"expected {expected} (.py files found: {there}; release/'s layout; a notebook alone "
+                                "cannot be graded, hand in the .py module too)."))
     return found
 
 
@@ -478,7 +523,7 @@ def grade_submission(
             raise GradingError(str(exc), exit_code=2) from None
         report.notes.extend(received.notes())
         try:
-            found = find_assignments(received.root, assignment)
+            found = find_assignments(received.root, assignment, notes=report.notes)
         except GradingError as exc:  # say what the intake left out: often the reason nothing was found
             raise GradingError("\n".join([str(exc), *received.notes()]), exit_code=exc.exit_code) from None
         for name in found:
@@ -581,18 +626,26 @@ def _prepare(name: str, folder: Path, *, solutions_dir: Path, scratch: Path, che
     return _Prepared(name, student_dir, reference_dir, checks)
 
 
+def _points_of(assignment: str | None, *, skip: Collection[str] = ()) -> float:
+    """The points `assignment`'s checks (less `skip`) are worth; 0 when no assignment was named."""
+    if assignment not in ASSIGNMENT_MODULES:
+        return 0.0
+    return float(sum(c.points for c in checks_for(assignment) if c.name not in skip))
+
+
 def grade_or_report(*, submission: Path, **options: Any) -> GradeReport:
     """`grade_submission`, but whatever happens the result is a report (with `exit_code` set): a
     submission that cannot be graded is a refusal report (2, or 3 when the grader's own inputs are
     missing), and a failure of the grader itself a report that says so (4)."""
+    maximum = _points_of(options.get("assignment"), skip=options.get("skip", ()))
     try:
         report = grade_submission(submission=submission, **options)
     except GradingError as exc:
-        return GradeReport.refused(str(submission), str(exc), exit_code=exc.exit_code)
+        return GradeReport.refused(str(submission), str(exc), exit_code=exc.exit_code, max_score=maximum)
     except Exception as exc:  # noqa: BLE001 - the grader's own bug still ends in a report and results.json
         return GradeReport.refused(
             str(submission), pair("채점기 자체에 오류가 났습니다. 학생의 잘못이 아니니 강사에게 알려 주세요.",
                                   f"The grader itself failed ({type(exc).__name__}: {inert(exc, max_chars=300)}); "
-                                  "this is not your fault, tell the instructor."), exit_code=4)
+                                  "this is not your fault, tell the instructor."), exit_code=4, max_score=maximum)
     report.exit_code = 4 if report.grader_errors else 0
     return report

@@ -8,6 +8,10 @@ from typing import Any
 
 from autograder.feedback.inert import escape_controls, inert
 from autograder.feedback.language import DEFAULT_LANGUAGE, PAIR_MARKS, check_language, pair, show
+from autograder.feedback.width import pad, wrap
+
+TITLE_COLUMNS = 52  # display columns of a check's title in the text report (Hangul counts two)
+MESSAGE_COLUMNS = 100  # the text report's messages wrap here
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,14 @@ class GradeReport:
     grader_notes: list[str] = field(default_factory=list)  # about the grading machine (isolation, memory counting): for
     # the instructor only (the CLI's and Gradescope's console, graded.json, the class summary), never in results.json
     refusal: str = ""  # why the submission could not be graded at all (then there are no results)
+    refusal_max_score: float = 0.0  # a refusal's maximum: the points of the assignment it was meant for, when known
     exit_code: int = 0  # what `autograder grade` exits with for a refusal (2 or 3) or a grader failure (4)
 
     @classmethod
-    def refused(cls, submission: str, message: str, *, exit_code: int) -> "GradeReport":
-        """The report of a submission that could not be graded at all: no check ran, score 0."""
-        return cls(submission=submission, refusal=message, exit_code=exit_code)
+    def refused(cls, submission: str, message: str, *, exit_code: int, max_score: float = 0.0) -> "GradeReport":
+        """The report of a submission that could not be graded at all: no check ran, score 0 of `max_score` (the
+        points of the assignment it was meant for, when known)."""
+        return cls(submission=submission, refusal=message, exit_code=exit_code, refusal_max_score=max_score)
 
     @property
     def reviews(self) -> list[CheckResult]:
@@ -62,6 +68,8 @@ class GradeReport:
 
     @property
     def max_score(self) -> float:
+        if self.refusal and not self.results:
+            return round(self.refusal_max_score, 4)
         return round(sum(r.points for r in self.results), 4)
 
     @property
@@ -81,15 +89,19 @@ class GradeReport:
             rows = [r for r in self.results if r.assignment == assignment]
             got, total = sum(r.score for r in rows), sum(r.points for r in rows)
             lines.append("")
-            lines.append(f"{assignment:<60} {_num(got):>6} / {_num(total)}")
+            lines.append(f"{pad(assignment, TITLE_COLUMNS + 9)} {_num(got):>6} / {_num(total)}")
             for row in rows:
                 mark = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "review": "HOLD"}.get(row.status, "ERR!")
-                lines.append(f"  [{mark}] {show(row.title, language):<52} {_num(row.score):>6} / {_num(row.points)}")
+                titles = wrap(show(row.title, language), width=TITLE_COLUMNS, indent="")  # long ones: several lines
+                for number, title in enumerate(titles):
+                    start = f"  [{mark}] " if number == 0 else " " * 9
+                    end = f" {_num(row.score):>6} / {_num(row.points)}" if number == len(titles) - 1 else ""
+                    lines.append(f"{start}{pad(title, TITLE_COLUMNS) if end else title}{end}")
                 if row.message and row.status != "passed":
-                    for text in show(row.message, language).splitlines():
-                        lines.append(f"         {text}")
+                    lines.extend(wrap(show(row.message, language), width=MESSAGE_COLUMNS, indent=" " * 9))
         lines.append("")
-        lines.append(f"{show(pair('합계', 'Total'), language):<60} {_num(self.score):>6} / {_num(self.max_score)}")
+        lines.append(f"{pad(show(pair('합계', 'Total'), language), TITLE_COLUMNS + 9)} {_num(self.score):>6} / "
+                     f"{_num(self.max_score)}")
         for note in self.notes:
             lines.append(f"{show(pair('참고', 'Note'), language)}: {show(_lines_inert(note), language)}")
         if for_instructor:
