@@ -46,6 +46,7 @@ class BatchSummary:
     graded: int = 0
     unchanged: int = 0
     skipped_entries: list[str] = field(default_factory=list)
+    collisions: list[str] = field(default_factory=list)  # entries whose folder names collided (see find_students)
     answer_key: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -98,7 +99,8 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
     started = time.monotonic()
     report = grade_or_report(submission=Path(task["path"]), **options)
     record = {
-        "student": task["student"], "digest": task["digest"], "grader": task["grader"],
+        "student": task["student"], "entry": task.get("entry") or task["student"], "digest": task["digest"],
+        "grader": task["grader"],
         "assignment": options.get("assignment") or "", "exit_code": report.exit_code, "refusal": report.refusal, "score": report.score,
         "max_score": report.max_score, "seconds": round(time.monotonic() - started, 1),
         "checks": [{"assignment": r.assignment, "name": r.name, "points": r.points, "score": r.score,
@@ -189,6 +191,7 @@ def grade_all(
     with tempfile.TemporaryDirectory(prefix="grade-all-") as scratch:
         found = find_students(Path(submissions), scratch=Path(scratch))
         summary.skipped_entries = found.skipped
+        summary.collisions = found.collisions
         summary.answer_key = _grade_answer_key(solutions_dir=solutions_dir, out=out, options=options, grader=grader)
         tasks, records = [], {}
         for work in found.students:
@@ -200,8 +203,8 @@ def grade_all(
                 records[work.student] = previous
                 summary.unchanged += 1
                 continue
-            tasks.append({"student": work.student, "path": str(work.path), "digest": digest, "grader": grader,
-                          "options": options})
+            tasks.append({"student": work.student, "entry": work.entry, "path": str(work.path), "digest": digest,
+                          "grader": grader, "options": options})
         if scheduler:
             from autograder.course.remote import dask_stream, make_kit
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
+import unicodedata
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,7 @@ class StudentWork:
 
     student: str
     path: Path
+    entry: str = ""  # the entry's own name as handed in (inert), for the tables: the folder name may differ
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Found:
 
     students: list[StudentWork] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    collisions: list[str] = field(default_factory=list)  # "entry / entry: name / name-2", for the summary
 
 
 def _suffix(name: str) -> str:
@@ -48,8 +50,10 @@ def _suffix(name: str) -> str:
 
 
 def safe_name(name: str) -> str:
-    """`name` as a folder name: letters, digits, `.`, `_`, `-` (and Hangul) kept, anything else `_`."""
-    cleaned = re.sub(r"[^0-9A-Za-z._\-\uac00-\ud7a3]", "_", name).strip("._") or "student"
+    """`name` as a folder name: NFC-normalised (macOS stores decomposed Hangul and accents), letters and digits of
+    any script and `.`, `_`, `-` kept, anything else `_`."""
+    normal = unicodedata.normalize("NFC", name)
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in normal).strip("._") or "student"
     return cleaned[:100]
 
 
@@ -68,7 +72,7 @@ def find_students(source: Path, *, scratch: Path) -> Found:
     if (source / "submitted").is_dir() and not (source / "submitted").is_symlink():
         source = source / "submitted"
     found = Found()
-    names: set[str] = set()
+    names: dict[str, str] = {}
     for entry in sorted(os.scandir(source), key=lambda e: e.name):
         if entry.name.startswith((".", "__MACOSX")):
             continue
@@ -86,8 +90,11 @@ def find_students(source: Path, *, scratch: Path) -> Found:
         name, number = base, 2
         while name in names:
             name, number = f"{base}-{number}", number + 1
-        names.add(name)
-        found.students.append(StudentWork(student=name, path=Path(entry.path)))
+        shown = inert(entry.name, max_chars=120)
+        if name != base:  # two entries with one folder name: said, so that no grade lands on the wrong student
+            found.collisions.append(f"{names[base]} / {shown}: {base} / {name}")
+        names[name] = shown
+        found.students.append(StudentWork(student=name, path=Path(entry.path), entry=shown))
     return found
 
 

@@ -52,7 +52,8 @@ def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for check in record["checks"]:
             by_assignment.setdefault(check["assignment"], []).append(check)
         if not by_assignment:
-            rows.append({"student": record["student"], "assignment": record.get("assignment") or "",
+            rows.append({"student": record["student"], "entry": record.get("entry") or record["student"],
+                         "assignment": record.get("assignment") or "",
                          "status": "refused" if record["exit_code"] in (2, 3) else "grader-error", "total": 0,
                          "max_score": record.get("max_score", 0)})
             continue
@@ -60,7 +61,8 @@ def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             checks = by_assignment[assignment]
             statuses = {c["status"] for c in checks}
             status = "grader-error" if "grader-error" in statuses else "review" if "review" in statuses else "graded"
-            row = {"student": record["student"], "assignment": assignment, "status": status,
+            row = {"student": record["student"], "entry": record.get("entry") or record["student"],
+                   "assignment": assignment, "status": status,
                    "total": round(sum(c["score"] for c in checks), 4),
                    "max_score": round(sum(c["points"] for c in checks), 4)}
             row.update({c["name"]: c["score"] for c in checks})
@@ -69,10 +71,10 @@ def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def write_grades_csv(path: Path, records: list[dict[str, Any]], *, assignment: str | None = None) -> None:
-    """grades.csv: student, assignment, status, total, max_score, then every check's points (blank when
-    the check does not belong to the row's assignment or was skipped); only `assignment`'s checks when one
-    assignment was graded."""
-    columns = ["student", "assignment", "status", "total", "max_score",
+    """grades.csv: student (the output folder's name), entry (the name handed in), assignment, status, total,
+    max_score, then every check's points (blank when the check does not belong to the row's assignment or was
+    skipped); only `assignment`'s checks when one assignment was graded."""
+    columns = ["student", "entry", "assignment", "status", "total", "max_score",
                *[name for _, name in _check_columns(assignment)]]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
@@ -104,6 +106,7 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
         "refused": sorted(r["student"] for r in records if r["exit_code"] in (2, 3)),
         "grader_errors": sorted(r["student"] for r in records if r["exit_code"] == 4),
         "skipped_entries": batch.skipped_entries,
+        "name_collisions": batch.collisions,
         "answer_key": {"score": batch.answer_key.get("score"), "max_score": batch.answer_key.get("max_score"),
                        "exit_code": batch.answer_key.get("exit_code")},
         "seconds": batch.seconds,
@@ -127,6 +130,8 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
              f"- {say('채점기 오류', 'grader errors')}: {', '.join(map(markdown_text, data['grader_errors'])) or '-'}",
              f"- {say('제외한 항목', 'entries left out')}: "
              f"{'; '.join(map(markdown_text, data['skipped_entries'])) or '-'}",
+             f"- {say('폴더 이름이 겹친 항목 (grades.csv의 entry 열로 확인하세요)', 'entries whose folder names collided (check the entry column of grades.csv)')}: "
+             f"{'; '.join(map(markdown_text, data['name_collisions'])) or '-'}",
              f"- {say('걸린 시간', 'time')}: {data['seconds']} s ({say('채점 합계', 'sum of gradings')} "
              f"{data['grading_seconds']} s)",
              f"- {say('최대 메모리', 'peak memory')} (RSS): {say('채점 프로세스', 'grading process')} "

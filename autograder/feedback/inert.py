@@ -12,6 +12,9 @@ import unicodedata
 
 LINE_BREAK = " ⏎ "
 MAX_CHARS = 600
+#: Printable characters that show as empty space (Braille blank, Hangul fillers, Khmer inherent vowels): a "word" of
+#: them looks like spaces, so text built with them could pass for a report line laid out with real spaces.
+BLANK_LOOKING = frozenset("\u2800\u3164\u115f\u1160\uffa0\u17b4\u17b5")
 
 
 def _visible(char: str) -> str:
@@ -23,7 +26,7 @@ def _visible(char: str) -> str:
     # Cc: controls (ESC, BEL, BS, NUL ...); Cf: format (bidi overrides, zero-width); Zl/Zp: line/paragraph separators.
     # Cs: lone surrogates (bytes that were not UTF-8, as os.fsdecode and surrogateescape give them) cannot be
     # written as UTF-8 at all; Co: private use (the grader's own pair marks); Cn: unassigned.
-    if category in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+    if category in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") or char in BLANK_LOOKING:
         code = ord(char)
         return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
     return char

@@ -26,9 +26,11 @@ def error_both(error: Any) -> Both:
 
 
 def todo_not_done(error: ErrorValue) -> str:
-    """The message for a TODO's stub that still raises NotImplementedError: its own words ('run: TODO 8 — 아직
-    구현하지 않았습니다 / not implemented yet', from the release build), each language's half in its language."""
-    message = error.message.replace(NOT_IMPLEMENTED, pair(*NOT_IMPLEMENTED.split(" / ", 1)))
+    """The message for a TODO's stub that still raises NotImplementedError, said once: 'TODO not done: run: TODO 8
+    step 1)' (the stub's own words, 'run: TODO 8 step 1) — 아직 구현하지 않았습니다 / not implemented yet' from the
+    release build, less their 'not implemented yet'); a stub of other words keeps them, each half in its language."""
+    where = error.message.replace(f" — {NOT_IMPLEMENTED}", "")
+    message = where.replace(NOT_IMPLEMENTED, pair(*NOT_IMPLEMENTED.split(" / ", 1)))
     return bilingual("TODO not done: {message}", message=message)
 
 

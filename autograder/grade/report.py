@@ -92,11 +92,13 @@ class GradeReport:
             lines.append(f"{pad(assignment, TITLE_COLUMNS + 9)} {_num(got):>6} / {_num(total)}")
             for row in rows:
                 mark = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "review": "HOLD"}.get(row.status, "ERR!")
-                titles = wrap(show(row.title, language), width=TITLE_COLUMNS, indent="")  # long ones: several lines
+                # A long title: several lines, the later ones indented deeper than any message line (9 columns), so
+                # that a message can never pass for the end of a title with its points.
+                titles = wrap(show(row.title, language), width=TITLE_COLUMNS - 2, indent="")
                 for number, title in enumerate(titles):
-                    start = f"  [{mark}] " if number == 0 else " " * 9
+                    start, width = (f"  [{mark}] ", TITLE_COLUMNS) if number == 0 else (" " * 11, TITLE_COLUMNS - 2)
                     end = f" {_num(row.score):>6} / {_num(row.points)}" if number == len(titles) - 1 else ""
-                    lines.append(f"{start}{pad(title, TITLE_COLUMNS) if end else title}{end}")
+                    lines.append(f"{start}{pad(title, width) if end else title}{end}")
                 if row.message and row.status != "passed":
                     lines.extend(wrap(show(row.message, language), width=MESSAGE_COLUMNS, indent=" " * 9))
         lines.append("")

@@ -25,7 +25,7 @@ from typing import Any, Callable
 from autograder.feedback.language import pair
 from autograder.run import cgroup, confine
 from autograder.run.accounting import (CpuUsage, group_pids, machine_busy_seconds, memory_mib, namespace_pids,
-                                       peak_rss_mib, uid_pids)
+                                       own_cpu_seconds, peak_rss_mib, uid_pids)
 from autograder.run.limits import Limits
 from autograder.run.values import ErrorValue, decode_result
 
@@ -164,7 +164,7 @@ class _Channel:
             word, _, rest = line.partition(" ")
             if word == "done":
                 parts = rest.split(" ")
-                if len(parts) == 4 and all(part.isdigit() for part in parts[1:]) \
+                if len(parts) == 4 and all(_decimal(part) for part in parts[1:]) \
                         and max(int(parts[1]), int(parts[2])) <= self.max_bytes:
                     self._expect = (parts[0], int(parts[1]), int(parts[2]), int(parts[3]))
             elif word in ("start", "progress", "confined", "sandbox-error"):
@@ -174,6 +174,11 @@ class _Channel:
     def take(self) -> list[_Message]:
         messages, self.messages = self.messages, []
         return messages
+
+
+def _decimal(text: str) -> bool:
+    """A plain ASCII decimal number (`str.isdigit` also accepts '²' and other digits `int` refuses)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 # --- processes, memory, killing ------------------------------------------------------------------------
@@ -532,6 +537,7 @@ class _Watch:
     cpu_start: float = 0.0
     wait_start: float = 0.0
     machine_start: float | None = None  # the whole machine's busy CPU seconds when the phase began
+    grader_start: float = 0.0  # this (the grader's) process's CPU seconds then: its polling is not "others"
     any_started: bool = False
     on_event: Callable[[ProbeEvent], None] | None = None
 
@@ -544,6 +550,7 @@ class _Watch:
         self.cpu_start = child.usage.cpu
         self.wait_start = child.usage.wait
         self.machine_start = machine_busy_seconds()
+        self.grader_start = own_cpu_seconds()
 
     def handle(self, child: _Child, messages: list[_Message], limits: Limits) -> tuple[str, str] | None:
         """Apply the child's messages in order; return a failure (of the sandbox, or a check whose output
@@ -564,7 +571,7 @@ class _Watch:
                 self.tell(ProbeEvent("start", self.current.name))
             elif message.kind == "progress" and self.current is not None:
                 done, _, total = message.name.partition(" ")
-                if done.isdigit() and total.isdigit():  # anyone in the child can write this: display only
+                if _decimal(done) and _decimal(total):  # anyone in the child can write this: display only
                     self.tell(ProbeEvent("progress", self.current.name, done=int(done), total=int(total)))
             elif message.kind == "done" and self.current is not None and message.name == self.current.name:
                 child.output.read()  # everything it printed before it reported
@@ -603,6 +610,16 @@ class _Watch:
         return None
 
 
+def starved_by_others(*, wall: float, cpu: float, wait: float, others: float) -> bool:
+    """Whether a phase that ran `wall` seconds, used `cpu` seconds and waited `wait` seconds for a CPU (summed over
+    its tasks) while the rest of the machine ran `others` CPU seconds was kept from running by the machine. Waiting
+    that the rest of the machine caused is at most what the rest of the machine ran: beyond that the child waited
+    for its own tasks (more of them runnable than there are CPUs), its own doing."""
+    starved = min(wait, max(others, 0.0))
+    return (cpu + starved) >= OVERLOAD_BUSY_FRACTION * wall and starved >= OVERLOAD_WAIT_FRACTION * wall \
+        and others >= OVERLOAD_OTHERS_CPUS * wall
+
+
 def _stopped_by_the_clock(child: _Child, watch: _Watch, now: float, student_detail: str,
                           status: str = "timeout") -> tuple[str, str]:
     """Why a wall-time limit was hit: the student's code waited (its fault), or it wanted to run and the
@@ -613,9 +630,10 @@ def _stopped_by_the_clock(child: _Child, watch: _Watch, now: float, student_deta
     cpu = child.usage.cpu - watch.cpu_start
     wait = child.usage.wait - watch.wait_start
     machine = machine_busy_seconds()
-    others = machine - watch.machine_start - cpu if machine is not None and watch.machine_start is not None else 0.0
-    if (cpu + wait) >= OVERLOAD_BUSY_FRACTION * wall and wait >= OVERLOAD_WAIT_FRACTION * wall and \
-            others >= OVERLOAD_OTHERS_CPUS * wall:
+    others = 0.0
+    if machine is not None and watch.machine_start is not None:  # neither the child's CPU nor the grader's own
+        others = machine - watch.machine_start - cpu - (own_cpu_seconds() - watch.grader_start)
+    if starved_by_others(wall=wall, cpu=cpu, wait=wait, others=others):
         return "overloaded", pair("채점 서버가 너무 바빴습니다", f"the machine was too busy: in {wall:.0f} s of wall time "
                                   f"your code got {cpu:.0f} s of CPU and waited {wait:.0f} s for it")
     return status, student_detail

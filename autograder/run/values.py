@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.feedback.inert import inert
+from autograder.feedback.inert import BLANK_LOOKING, inert
 from autograder.feedback.language import unmarked
 
 MAX_ITEMS = 10_000  # longest list/dict a probe may return (guards against runaway output)
@@ -159,13 +159,13 @@ def shown_plain(text: str) -> str:
     a visible escape: one line whatever it held, so no message that quotes it can gain a line or a terminal code.
     The mapping is one-to-one, so two texts compare equal after it exactly when they did before (the answer key's
     texts pass through it too)."""
-    if text.isprintable() and "\\" not in text:
+    if text.isprintable() and "\\" not in text and not BLANK_LOOKING.intersection(text):
         return text
     out = []
     for char in text:
         if char == "\\":
             out.append("\\\\")
-        elif char == " " or char.isprintable():
+        elif char == " " or (char.isprintable() and char not in BLANK_LOOKING):
             out.append(char)
         else:
             code = ord(char)
@@ -273,8 +273,11 @@ def decode_result(text: bytes, payload: bytes, *, max_bytes: int) -> Any:
         return decode(data, arrays)
     except RecursionError:
         raise ValueError("malformed probe result: nested too deeply") from None
-    except (UnicodeDecodeError, TypeError, KeyError, AttributeError, EOFError, OSError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"malformed probe result ({type(exc).__name__}: {exc})") from None
+    except ValueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - bytes the child chose: any failure to read them is the child's
+        # (an encrypted or unknown-method zip member, a corrupt deflate stream, a lying header, ...)
+        raise ValueError(f"malformed probe result ({type(exc).__name__}: {inert(exc, max_chars=200)})") from None
 
 
 def write_result(path: Path, value: Any) -> None:

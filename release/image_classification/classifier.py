@@ -235,19 +235,19 @@ def train(
     progress = tqdm(loader, desc=f"epoch {epoch} train", file=sys.stdout, ncols=100)
     for step, (images, labels) in enumerate(progress):
         # 1) Optimizer `optimizer`의 gradient 값을 초기화 / Reset the gradients held by `optimizer`.
-        raise NotImplementedError("train: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("train: TODO 6 step 1) — 아직 구현하지 않았습니다 / not implemented yet")
         # 2) 배치 내 데이터를 불러오고 `device`로 데이터가 올라갈 디바이스를 지정함
         #    / Take the batch's data and move it to `device`.
-        raise NotImplementedError("train: step 2) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("train: TODO 6 step 2) — 아직 구현하지 않았습니다 / not implemented yet")
         # 3) Forward pass를 통해 모델의 출력(예측값)을 생성함
         #    / Compute the model's outputs (predictions) with a forward pass: `scores` (N, num_classes).
-        raise NotImplementedError("train: step 3) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("train: TODO 6 step 3) — 아직 구현하지 않았습니다 / not implemented yet")
         # 4) cross entropy loss를 계산함 / Compute the cross-entropy loss: `loss` (mean over the batch).
-        raise NotImplementedError("train: step 4) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("train: TODO 6 step 4) — 아직 구현하지 않았습니다 / not implemented yet")
         # 5) Loss를 backpropagation하여 gradient를 전달함 / Backpropagate the loss to get the gradients.
-        raise NotImplementedError("train: step 5) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("train: TODO 6 step 5) — 아직 구현하지 않았습니다 / not implemented yet")
         # 6) optimizer로 네트워크 가중치를 업데이트함 / Update the network's weights with the optimizer.
-        raise NotImplementedError("train: step 6) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("train: TODO 6 step 6) — 아직 구현하지 않았습니다 / not implemented yet")
 
         # epoch 평균 loss를 위한 누적 (제공) / Running sums for the epoch's mean loss (provided).
         batch_size = labels.shape[0]
@@ -256,7 +256,7 @@ def train(
 
         # 7) [Optional] 로깅 용으로 loss를 출력함 / [Optional] Print the loss for logging
         #    (every `print_every` steps; `pass` is enough if you skip it).
-        raise NotImplementedError("train: step 7) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("train: TODO 6 step 7) — 아직 구현하지 않았습니다 / not implemented yet")
     if total_samples == 0:
         raise ValueError("train: the loader gave no batches / 데이터로더가 비어 있습니다")
     return total_loss / total_samples
@@ -299,22 +299,22 @@ def evaluate(
         for images, labels in tqdm(loader, desc=mode, leave=False, file=sys.stdout, ncols=100):
             # 1) 배치 내 데이터를 불러오고 `device`로 데이터가 올라갈 디바이스를 지정함
             #    / Take the batch's data and move it to `device`.
-            raise NotImplementedError("evaluate: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
+            raise NotImplementedError("evaluate: TODO 7 step 1) — 아직 구현하지 않았습니다 / not implemented yet")
             # 2) Forward pass를 통해 모델의 출력(예측값)을 생성함
             #    / Compute the model's outputs (predictions) with a forward pass: `scores` (N, num_classes).
-            raise NotImplementedError("evaluate: step 2) — 아직 구현하지 않았습니다 / not implemented yet")
+            raise NotImplementedError("evaluate: TODO 7 step 2) — 아직 구현하지 않았습니다 / not implemented yet")
             # 3) `mode`가 validation(`val`)일 때는 loss 값을 계산함
             #    / In validation mode (`val`), compute the loss: add the batch's summed loss to `total_loss`.
-            raise NotImplementedError("evaluate: step 3) — 아직 구현하지 않았습니다 / not implemented yet")
+            raise NotImplementedError("evaluate: TODO 7 step 3) — 아직 구현하지 않았습니다 / not implemented yet")
             # 4) 예측한 클래스를 추출함(top-1). 예측값이 각 클래스의 점수이므로, 값이 최대인 클래스를 찾음
             #    / Take the predicted class (top-1): the outputs are class scores, so find the highest.
-            raise NotImplementedError("evaluate: step 4) — 아직 구현하지 않았습니다 / not implemented yet")
+            raise NotImplementedError("evaluate: TODO 7 step 4) — 아직 구현하지 않았습니다 / not implemented yet")
             # 5) 정답을 맞힌 개수를 누적합함 / Add up the number of correct answers (and of samples).
-            raise NotImplementedError("evaluate: step 5) — 아직 구현하지 않았습니다 / not implemented yet")
+            raise NotImplementedError("evaluate: TODO 7 step 5) — 아직 구현하지 않았습니다 / not implemented yet")
     if num_samples == 0:
         raise ValueError("evaluate: the loader gave no samples / 데이터로더가 비어 있습니다")
     # 6) Accuracy를 계산함 / Compute the accuracy: `accuracy` = correct answers / samples.
-    raise NotImplementedError("evaluate: step 6) — 아직 구현하지 않았습니다 / not implemented yet")
+    raise NotImplementedError("evaluate: TODO 7 step 6) — 아직 구현하지 않았습니다 / not implemented yet")
     mean_loss = total_loss / num_samples if mode == "val" else None
     return float(accuracy), mean_loss
 
@@ -336,20 +336,20 @@ def run(config: TrainConfig) -> RunResult:
     # TODO 8: 설정, 데이터, 모델, optimizer를 종합하여 실행 (7단계) / Put everything together (7 steps).
     # 1) 실행 디바이스 및 configuration 설정 / Set the device and the configuration
     #    (`config.device`, else 'cuda' when available, else 'cpu'; seed torch with `config.seed`).
-    raise NotImplementedError("run: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
+    raise NotImplementedError("run: TODO 8 step 1) — 아직 구현하지 않았습니다 / not implemented yet")
     # 2) 이미지 데이터의 transform 정의하기 / Define the transform of the image data.
-    raise NotImplementedError("run: step 2) — 아직 구현하지 않았습니다 / not implemented yet")
+    raise NotImplementedError("run: TODO 8 step 2) — 아직 구현하지 않았습니다 / not implemented yet")
     # 3) 데이터로더 불러오기 / Load the data loaders (train, val, test).
-    raise NotImplementedError("run: step 3) — 아직 구현하지 않았습니다 / not implemented yet")
+    raise NotImplementedError("run: TODO 8 step 3) — 아직 구현하지 않았습니다 / not implemented yet")
     # 4) 모델을 선언하기 / Declare the model ('fc': TwoLayerFC, 'conv': ThreeLayerConvNet).
-    raise NotImplementedError("run: step 4) — 아직 구현하지 않았습니다 / not implemented yet")
+    raise NotImplementedError("run: TODO 8 step 4) — 아직 구현하지 않았습니다 / not implemented yet")
     # 5) 모델을 GPU에 올리기 (연산을 GPU로 하기 위함) / Move the model to the device (to compute on the GPU).
-    raise NotImplementedError("run: step 5) — 아직 구현하지 않았습니다 / not implemented yet")
+    raise NotImplementedError("run: TODO 8 step 5) — 아직 구현하지 않았습니다 / not implemented yet")
     # 6) Optimizer 선언하기: SGD 사용 / Declare the optimizer: SGD (learning rate, momentum).
-    raise NotImplementedError("run: step 6) — 아직 구현하지 않았습니다 / not implemented yet")
+    raise NotImplementedError("run: TODO 8 step 6) — 아직 구현하지 않았습니다 / not implemented yet")
     # 7) epoch만큼 반복하며 학습-평가를 수행하기: 한 epoch에서 학습 - 평가 순으로 수행하기
     #    / Repeat for each epoch: train, then evaluate on the validation set; finally test.
-    raise NotImplementedError("run: step 7) — 아직 구현하지 않았습니다 / not implemented yet")
+    raise NotImplementedError("run: TODO 8 step 7) — 아직 구현하지 않았습니다 / not implemented yet")
     return RunResult(model=model, history=history, test_accuracy=test_accuracy)
 
 
@@ -374,15 +374,15 @@ class ThreeLayerConvNet(nn.Module):
         # TODO 9: 레이어 정의 (아래 4단계) / Define the layers (the 4 steps below).
         # 1) in_channel -> channel_1로 가는 첫 번째 convolution layer 정의
         #    / Define the first convolution layer, in_channel -> channel_1 (5x5, zero padding 2).
-        raise NotImplementedError("ThreeLayerConvNet.__init__: step 1) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("ThreeLayerConvNet.__init__: TODO 9 step 1) — 아직 구현하지 않았습니다 / not implemented yet")
         # 2) channel_1 -> channel_2로 가는 두 번째 convolution layer 정의
         #    / Define the second convolution layer, channel_1 -> channel_2 (3x3, zero padding 1).
-        raise NotImplementedError("ThreeLayerConvNet.__init__: step 2) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("ThreeLayerConvNet.__init__: TODO 9 step 2) — 아직 구현하지 않았습니다 / not implemented yet")
         # 3) ReLU 활성화 함수 정의 / Define the ReLU activation.
-        raise NotImplementedError("ThreeLayerConvNet.__init__: step 3) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("ThreeLayerConvNet.__init__: TODO 9 step 3) — 아직 구현하지 않았습니다 / not implemented yet")
         # 4) hidden feature를 클래스별 분류 점수로 바꿀 FC layer 정의
         #    / Define the FC layer that turns the hidden features into class scores (channel_2*32*32 -> num_classes).
-        raise NotImplementedError("ThreeLayerConvNet.__init__: step 4) — 아직 구현하지 않았습니다 / not implemented yet")
+        raise NotImplementedError("ThreeLayerConvNet.__init__: TODO 9 step 4) — 아직 구현하지 않았습니다 / not implemented yet")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(N, in_channel, 32, 32) -> (N, num_classes) 점수 / scores."""

@@ -69,9 +69,9 @@ SKELETON_STUBS = [
     ("make_pair", "TODO 1"),
     ("Counter.__init__", "TODO 2"),
     ("Counter.step", None),
-    ("train", "step 1)"),
-    ("train", "step 2)"),
-    ("train", "step 3)"),
+    ("train", "TODO 3 step 1)"),
+    ("train", "TODO 3 step 2)"),
+    ("train", "TODO 3 step 3)"),
 ]
 
 DATA_MODULE = '''\

@@ -76,9 +76,9 @@ def test_release_module_stubs(
     with pytest.raises(NotImplementedError) as info:
         module.make_pair(3)
     assert str(info.value) == "make_pair: TODO 1 — 아직 구현하지 않았습니다 / not implemented yet"
-    with pytest.raises(NotImplementedError, match=r"^train: step 1\) — "):
+    with pytest.raises(NotImplementedError, match=r"^train: TODO 3 step 1\) — "):
         module.train([1])
-    with pytest.raises(NotImplementedError, match=r"^train: step 3\) — "):
+    with pytest.raises(NotImplementedError, match=r"^train: TODO 3 step 3\) — "):
         module.train([])
 
 

@@ -50,7 +50,8 @@ def test_nearest_comment_wins_and_other_comments_are_skipped() -> None:
         y = 2
         ### END SOLUTION
     """
-    assert locate(text) == [("run", "step 1)"), ("run", "step 1)")]
+    # A step names its TODO (written above it in the same function): "run: TODO 9 step 1)".
+    assert locate(text) == [("run", "TODO 9 step 1)"), ("run", "TODO 9 step 1)")]
 
 
 def test_label_above_the_def_and_above_the_class() -> None:

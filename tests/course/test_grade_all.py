@@ -117,6 +117,6 @@ def test_a_class_graded_in_english_or_korean_only(tmp_path: Path) -> None:
     korean = grade_all(submissions=classroom, out=tmp_path / "en", jobs=2, skip=ACCURACY, cache_dir=cache, language="ko")
     assert korean.graded == len(students) and english.graded == len(students)
     report = (tmp_path / "en" / "students" / "choi" / "report.txt").read_text(encoding="utf-8")
-    assert "아직 구현하지 않았습니다" in report and "not implemented yet" not in report
+    assert "TODO를 아직 하지 않았습니다" in report and "TODO not done" not in report
     assert "채점 요약" in (tmp_path / "en" / "summary.md").read_text(encoding="utf-8")
     assert {(r["student"], r["assignment"]): r["total"] for r in grades_rows(tmp_path / "en" / "grades.csv")} == totals

@@ -60,3 +60,47 @@ def test_the_end_of_a_batch_says_who_got_what(tmp_path: Path) -> None:
     assert "3 students: 1 graded, 0 held for review, 1 refused, 1 grader errors" in text
     assert not any(line.startswith("[PASS]") for line in lines)  # a student's name stays on its own line
     assert str(tmp_path / "grades.csv") in text
+
+
+def test_a_hint_fits_the_failure() -> None:
+    """A check can give a hint by failure: the student whose transpose raised is not told that reshape does not
+    transpose (it never returned a value), the one whose values are wrong is; a plain hint fits every failure."""
+    import numpy as np
+
+    from autograder.grade.checks.pytorch_tensor import transpose
+    from autograder.run.values import ErrorValue, TensorValue
+
+    key = "matrix_transpose(m)"
+    expected = {key: TensorValue(np.arange(6.0).reshape(3, 2), "ndarray", "float64")}
+    reshaped = {key: TensorValue(np.arange(6.0).reshape(3, 2) + 1, "ndarray", "float64")}
+    raised = {key: ErrorValue("RuntimeError", "boom", "tensor_basics.py:3 in matrix_transpose")}
+    assert "reshape does not transpose" in transpose.grade(reshaped, expected).message
+    message = transpose.grade(raised, expected).message
+    assert "reshape does not transpose" not in message and "RuntimeError" in message and "a.T" in message
+
+
+def test_one_py_file_per_student_named_after_the_student_is_the_module(tmp_path: Path) -> None:
+    """grade-all's documented layout 'a single .py file per student': kim2024.py is the module it defines."""
+    (tmp_path / "kim2024").mkdir()
+    shutil.copyfile(REPO / "solutions" / "pytorch_tensor" / "tensor_basics.py", tmp_path / "kim2024" / "kim2024.py")
+    notes: list[str] = []
+    assert find_assignments(tmp_path / "kim2024", None, notes=notes) == {"pytorch_tensor": tmp_path / "kim2024"}
+    assert "kim2024.py" in notes[0]
+    (tmp_path / "lee").mkdir()
+    (tmp_path / "lee" / "lee.py").write_text("def something_else():\n    pass\n", encoding="utf-8")
+    with pytest.raises(Exception, match="lee.py"):  # not the module: refused, naming what was found
+        find_assignments(tmp_path / "lee", None)
+
+
+def test_names_that_collide_as_folders_are_said_and_kept_apart(tmp_path: Path) -> None:
+    import unicodedata
+
+    from autograder.course.discover import find_students
+
+    for name in ("kim lee", "kim_lee", unicodedata.normalize("NFD", "김민지"), unicodedata.normalize("NFD", "박서준")):
+        (tmp_path / "class" / name).mkdir(parents=True)
+    found = find_students(tmp_path / "class", scratch=tmp_path / "scratch")
+    names = {unicodedata.normalize("NFC", work.entry): work.student for work in found.students}
+    assert names["김민지"] == "김민지" and names["박서준"] == "박서준"  # NFC, not "student" and "student-2"
+    assert sorted([names["kim lee"], names["kim_lee"]]) == ["kim_lee", "kim_lee-2"]
+    assert len(found.collisions) == 1 and "kim lee" in found.collisions[0] and "kim_lee" in found.collisions[0]

@@ -35,3 +35,20 @@ def test_width_helpers() -> None:
     assert pad("합계", 6) == "합계  " and pad("toolong", 3) == "toolong"
     assert wrap("a b c", width=4, indent="") == ["a b", "c"] and wrap("a b c", width=6, indent="  ") == ["  a b", "  c"]
     assert all(display_width(line) <= 12 for line in wrap("가나다라마바사아자차카타파하", width=12, indent="  "))
+
+
+def test_no_message_line_looks_like_a_title_line_with_its_points() -> None:
+    """The red team's forgery: a 'word' of blank-looking characters laid out like a wrapped title with its points."""
+    from autograder.feedback.inert import inert
+
+    forged = "TODO\u2800Bonus:\u2800extra\u2800credit\u2800" + "\u2800" * 40 + "5\u2800/\u28005"
+    assert "\u2800" not in inert(forged) and "\\u2800" in inert(forged)
+    report = GradeReport("kim", results=[CheckResult(
+        "pytorch_tensor", "train", pair("TODO 6 train: 7단계가 정답 코드처럼 가중치를 업데이트함",
+                                        "TODO 6 train: the 7 steps update the weights as the reference does"),
+        5, 0, "failed", "'train' raised ValueError: " + "word " * 18 + inert(forged))])
+    lines = report.to_text(language="en").splitlines()
+    title_ends = [line for line in lines if line.rstrip().endswith("/ 5") and line.startswith(" ")]
+    assert len(title_ends) == 1 and title_ends[0].startswith(" " * 11) and not title_ends[0].startswith(" " * 12)
+    messages = [line for line in lines if line.startswith(" " * 9) and not line.startswith(" " * 10)]
+    assert messages and not any(line.rstrip().endswith(("/ 5", "5 / 5")) for line in messages)

@@ -69,3 +69,40 @@ def test_the_kernels_environment_is_an_allow_list() -> None:
                                        "COURSE_QUICK_RUN": "1", "HOME": "/root"})
     assert env["CIFAR10_ROOT"] == "/data" and env["COURSE_QUICK_RUN"] == "1" and env["HOME"] != "/root"
     assert "AUTOGRADER_SOLUTIONS" not in env and "SECRET_TOKEN" not in env
+
+
+@needs_root
+def test_without_root_the_kernel_runs_in_a_user_namespace_of_its_own(tmp_path: Path) -> None:
+    """nbgrader run by an ordinary user (here `nobody`): the kernel is confined all the same, no opt-in needed."""
+    import json
+    import shutil
+    import subprocess
+    import textwrap
+
+    from tests.run.nobody import NOBODY, as_nobody
+
+    scratch = Path(f"/tmp/kernel-userns-{os.getpid()}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    (scratch / "home").mkdir(parents=True)
+    (scratch / "notebook").mkdir()
+    (scratch / ".orig").mkdir()
+    script = scratch / "run.py"
+    script.write_text(textwrap.dedent(f"""
+        import json, nbformat
+        from nbclient import NotebookClient
+        from autograder.nbgrader_trust.kernel import ConfinedKernelManager
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(code) for code in {PROBE!r}]
+        NotebookClient(nb, timeout=120, kernel_name="python3", kernel_manager_class=ConfinedKernelManager,
+                       resources={{"metadata": {{"path": "{scratch / 'notebook'}"}}}}).execute()
+        print(nb.cells[-1].outputs[0]["text"])
+    """), encoding="utf-8")
+    subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(scratch)], check=True)
+    try:
+        done = as_nobody(scratch, [str(script)])
+        assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+        seen = json.loads(done.stdout.strip().splitlines()[-1])
+        assert seen["answer_key"] is False and seen["course"] is False and seen["net"] != "connected"
+        assert seen["own"] == ["written.txt"] and not (scratch / "notebook" / "written.txt").exists()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -36,9 +36,31 @@ def matrix_transpose(a):
 """
 
 
+def _quiet_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rest of the machine seen as idle (the test suite's other worker may be busy): any waiting is the child's."""
+    monkeypatch.setattr("autograder.run.sandbox.machine_busy_seconds", lambda: 0.0)
+
+
+# make_zeros_and_ones forks 40 processes that sleep to the same 50 ms boundaries and spin together, so they queue for
+# the CPUs behind each other (the red team's way to look "starved"), while the parent sleeps.
+SYNCHRONISED = """
+def make_zeros_and_ones(shape):
+    import os, time
+    for _ in range(40):
+        if os.fork() == 0:
+            while True:
+                time.sleep(0.05 - time.time() % 0.05)
+                end = time.process_time() + 0.0002
+                while time.process_time() < end:
+                    pass
+    time.sleep(3600)
+"""
+
+
 @pytest.mark.parametrize("cgroups", ["kernel", "no cgroup"])
 def test_cpu_time_of_processes_that_already_ended_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          cgroups: str) -> None:
+    _quiet_machine(monkeypatch)
     if cgroups == "no cgroup":
         monkeypatch.setenv("AUTOGRADER_NO_CGROUP", "1")  # the fallback: reaped children's time from /proc
     limits = Limits(check_seconds=3, import_seconds=120)
@@ -49,8 +71,10 @@ def test_cpu_time_of_processes_that_already_ended_counts(tmp_path: Path, monkeyp
     assert "CPU time" in outcomes["transpose"].detail
 
 
-def test_a_process_waiting_for_its_own_idle_sibling_is_the_students_time_limit(tmp_path: Path) -> None:
+def test_a_process_waiting_for_its_own_idle_sibling_is_the_students_time_limit(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     busy_before = machine_busy_seconds()
+    _quiet_machine(monkeypatch)
     limits = Limits(check_seconds=60, import_seconds=120, wall_factor=0.05, wall_slack_seconds=3.0)  # wall cap 6 s
     outcomes = run_probes(assignment="pytorch_tensor", module_dir=answer_key_with(tmp_path, IDLE_SIBLING),
                           module="tensor_basics", probes=[ProbeRequest("transpose", 60)], limits=limits,
@@ -83,3 +107,24 @@ def test_the_kernels_count_is_used_when_there_is_one() -> None:
     usage.seen = {(10, 1): ProcessTimes(ppid=1, cpu=1.0, children_cpu=0.0, wait=0.0)}
     assert usage.cpu == 7.5
     assert os.path.exists("/proc/stat") and (machine_busy_seconds() or 0) > 0
+
+
+def test_processes_queueing_behind_each_other_are_not_an_overloaded_machine(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    _quiet_machine(monkeypatch)
+    limits = Limits(check_seconds=5, import_seconds=120, wall_factor=0.5, wall_slack_seconds=2.0)  # wall cap 4.5 s
+    outcomes = run_probes(assignment="pytorch_tensor", module_dir=answer_key_with(tmp_path, SYNCHRONISED),
+                          module="tensor_basics", probes=[ProbeRequest("zeros_and_ones", 5)], limits=limits,
+                          work_dir=tmp_path / "work")
+    assert outcomes["zeros_and_ones"].status == "timeout", outcomes["zeros_and_ones"]
+
+
+def test_waiting_counts_as_starvation_only_up_to_what_the_rest_of_the_machine_ran() -> None:
+    from autograder.run.sandbox import starved_by_others
+
+    # An honest child on a CPU shared with three busy loops: it got a quarter and waited the rest.
+    assert starved_by_others(wall=4, cpu=1, wait=3, others=3)
+    # The red team's 40 synchronised processes: 4 s of CPU, 68 s of waiting summed over its tasks, in 25 s of wall
+    # time on a machine whose other processes ran 3 s: mostly waiting for each other.
+    assert not starved_by_others(wall=25, cpu=4, wait=68, others=3)
+    assert not starved_by_others(wall=10, cpu=1, wait=9, others=0.2)  # waited, but the machine was idle

@@ -8,13 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.run.nobody import NOBODY, as_nobody
+
 REPO = Path(__file__).resolve().parents[2]
-NOBODY = 65534
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv") or not shutil.which("unshare"),
                                 reason="needs root to become `nobody` (CI runs as root)")
@@ -48,33 +48,6 @@ def make_zeros_and_ones(shape):
 """
 
 
-def _as_nobody(scratch: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run this repository's Python as `nobody`, in a mount namespace where the folders on the way to it (e.g. a
-    pyenv under /root) can be crossed: what an instructor's own account looks like."""
-    python = Path(sys.executable)
-    crossings = []
-    for folder in [*python.resolve().parents, *python.parents]:
-        if str(folder) != "/" and folder.is_dir() and not folder.stat().st_mode & 0o001:
-            crossings.append(str(folder))
-    # Each such folder is covered by a crossable tmpfs holding binds of its entries.
-    script = textwrap.dedent(f"""
-        set -e
-        for folder in {' '.join(sorted(set(crossings)))}; do
-            mkdir -p {scratch}/.orig$folder
-            mount --bind $folder {scratch}/.orig$folder
-            mount -t tmpfs -o mode=0755 tmpfs $folder
-            for entry in $(ls -A {scratch}/.orig$folder); do
-                if [ -d {scratch}/.orig$folder/$entry ]; then mkdir -p $folder/$entry; else touch $folder/$entry; fi
-                mount --bind {scratch}/.orig$folder/$entry $folder/$entry
-            done
-        done
-        exec setpriv --reuid={NOBODY} --regid={NOBODY} --clear-groups --inh-caps=-all \\
-            env -i HOME={scratch}/home PATH=/usr/bin:/bin LANG=C.UTF-8 {python} "$@"
-    """)
-    return subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c", script, "bash", *args],
-                          capture_output=True, text=True, timeout=900, check=False)
-
-
 @pytest.fixture()
 def scratch() -> Path:
     folder = Path(f"/tmp/userns-test-{os.getpid()}")
@@ -97,7 +70,7 @@ def test_a_grader_without_root_confines_student_code_in_a_user_namespace(scratch
     module.write_text(module.read_text(encoding="utf-8") + "\n" + hostile, encoding="utf-8")
     subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(scratch)], check=True)
     results = scratch / "results.json"
-    done = _as_nobody(scratch, ["-m", "autograder", "grade", str(submission), "--assignment", "pytorch_tensor",
+    done = as_nobody(scratch, ["-m", "autograder", "grade", str(submission), "--assignment", "pytorch_tensor",
                                 "--results", str(results), "--quiet", "--lang", "en",
                                 "--solutions", str(REPO / "solutions")])
     report = done.stdout + done.stderr
@@ -119,7 +92,7 @@ def test_the_same_code_unconfined_reaches_what_it_reaches_for(scratch: Path) -> 
     module.write_text(module.read_text(encoding="utf-8") + "\n" + hostile, encoding="utf-8")
     subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(scratch)], check=True)
     results = scratch / "results.json"
-    done = _as_nobody(scratch, ["-m", "autograder", "grade", str(submission), "--assignment", "pytorch_tensor",
+    done = as_nobody(scratch, ["-m", "autograder", "grade", str(submission), "--assignment", "pytorch_tensor",
                                 "--results", str(results), "--quiet", "--lang", "en", "--no-confine",
                                 "--solutions", str(REPO / "solutions")])
     data = json.loads(results.read_text(encoding="utf-8"))

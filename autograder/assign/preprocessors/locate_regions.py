@@ -57,18 +57,32 @@ def _is_code(line: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
-def find_label(lines: Sequence[str], region: Region, path: tuple[_Scope, ...]) -> str | None:
-    """The label for ``region`` whose enclosing scopes are ``path`` (outermost first)."""
+def _nearest(lines: Sequence[str], region: Region, path: tuple[_Scope, ...], *, todo_only: bool) -> str | None:
+    """The nearest label above ``region`` inside its function, then in the comments above each enclosing scope."""
+    def wanted(line: str) -> str | None:
+        label = label_of(line)
+        return label if label and (not todo_only or label.startswith("TODO")) else None
+
     for index in range(region.begin - 1, _first_line(path[-1]) - 1, -1):
-        if label := label_of(lines[index]):
+        if label := wanted(lines[index]):
             return label
     for node in reversed(path):
         index = _first_line(node) - 1
         while index >= 0 and lines[index].lstrip().startswith("#"):
-            if label := label_of(lines[index]):
+            if label := wanted(lines[index]):
                 return label
             index -= 1
     return None
+
+
+def find_label(lines: Sequence[str], region: Region, path: tuple[_Scope, ...]) -> str | None:
+    """The label for ``region`` whose enclosing scopes are ``path`` (outermost first): ``TODO N``, or a step with
+    the TODO it belongs to (``TODO N step 2)``) when one is written above it in the same function or scope."""
+    label = _nearest(lines, region, path, todo_only=False)
+    if label is None or label.startswith("TODO"):
+        return label
+    todo = _nearest(lines, region, path, todo_only=True)
+    return f"{todo} {label}" if todo else label
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ from autograder.feedback.catalog import bilingual
 from autograder.feedback.language import pair
 from autograder.grade.compare import compare, error_both, todo_not_done, ungradable
 from autograder.grade.registry import Verdict
-from autograder.run.values import UNGRADABLE, ErrorValue
+from autograder.run.values import UNGRADABLE, ErrorValue, TensorValue
 
 
 MAX_PARTS_SHOWN = 5  # a message lists at most this many differing parts, then says how many more
 
 
-def compare_all(student: dict[str, Any], reference: dict[str, Any], *, hints: dict[str, str] | None = None,
+def compare_all(student: dict[str, Any], reference: dict[str, Any], *,
+                hints: dict[str, str | dict[str, str]] | None = None,
                 **options: Any) -> Verdict:
     """Full points when every value of the reference's result is matched; else what differs followed by its
     hint. When several parts differ: how many, their hints first (each said once), then every part (a TODO not
@@ -50,7 +51,24 @@ def _part(key: str, student: dict[str, Any], reference: dict[str, Any], hints: d
         message = error_verdict(key, got).message
     else:
         message = compare(key, got, reference[key], **options) or ""
-    return message, (hint if hint and not (isinstance(got, ErrorValue) and got.not_implemented) else None)
+    if isinstance(got, ErrorValue) and got.not_implemented:
+        return message, None
+    return message, hint_for(hint, got=got, expected=reference.get(key))
+
+
+def hint_for(hint: str | dict[str, str] | None, *, got: Any, expected: Any) -> str | None:
+    """The hint that fits the failure. A hint is one text for every failure, or texts by failure: 'raised' (the
+    student's call raised, the answer key's did not), 'shape' (an array of another shape), 'value' (anything else);
+    a failure without its own text gets 'value'."""
+    if not isinstance(hint, dict):
+        return hint
+    if isinstance(got, ErrorValue) and not isinstance(expected, ErrorValue):
+        kind = "raised"
+    elif isinstance(got, TensorValue) and isinstance(expected, TensorValue) and got.shape != expected.shape:
+        kind = "shape"
+    else:
+        kind = "value"
+    return hint.get(kind, hint.get("value"))
 
 
 def function_called(key: str) -> str:

@@ -116,7 +116,10 @@ def mean(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
 
 @check("transpose", title="TODO 7 matrix_transpose")
 def transpose(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={"matrix_transpose(m)": bilingual("Use a.T (reshape does not transpose).")})
+    return compare_all(student, reference, hints={"matrix_transpose(m)": {
+        "value": bilingual("Use a.T (reshape does not transpose)."),
+        "raised": bilingual("Return a.T: the transpose of any 2-D array, without reshaping it."),
+    }})
 
 
 @check("list_conversion", title="TODO 8 list_to_tensor / tensor_to_list")
