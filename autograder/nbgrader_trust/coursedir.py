@@ -20,9 +20,11 @@ def course_directory(preprocessor: NbGraderPreprocessor, outside: str) -> Any:
 
 def assignment_folder(preprocessor: NbGraderPreprocessor, resources: dict[str, Any], *, which: str,
                       outside: str) -> Path:
-    """`which` ('source' or 'submitted') folder of the notebook's assignment (the student's, for submitted)."""
+    """`which` ('source', 'release' or 'submitted') folder of the notebook's assignment (the student's, for
+    submitted)."""
     info = resources["nbgrader"]
     coursedir = course_directory(preprocessor, outside)
-    if which == "source":
-        return Path(coursedir.format_path(coursedir.source_directory, ".", info["assignment"]))
+    if which in ("source", "release"):
+        folder = coursedir.source_directory if which == "source" else coursedir.release_directory
+        return Path(coursedir.format_path(folder, ".", info["assignment"]))
     return Path(coursedir.format_path(coursedir.submitted_directory, info["student"], info["assignment"]))
