@@ -95,6 +95,7 @@ def _run(root: Path, *, prefix: list[str] = ()) -> dict:
     done = subprocess.run([*prefix, str(root / "source" / "run_autograder")], env=env, capture_output=True,
                           text=True, check=False, cwd=root)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (root / "stdout.txt").write_text(done.stdout, encoding="utf-8")  # Gradescope shows it to instructors only
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, SCHEMA)
     numbers = [test["number"] for test in results["tests"]]
@@ -118,8 +119,9 @@ def test_answer_key_that_snoops_gets_full_marks_and_sees_nothing(installed: Path
     assert results["score"] == sum(POINTS["pytorch_tensor"].values()) == 30, json.dumps(results, ensure_ascii=False)[:3000]
     assert all(test["status"] == "passed" for test in results["tests"])
     assert "LEAKED" not in json.dumps(results)
-    if prefix:  # without namespaces it still ran as another user, and the report says how it was isolated
-        assert "unprivileged user of its own" in results["output"]
+    if prefix:  # without namespaces it still ran as another user; that is said to the instructor, not the student
+        assert "unprivileged user of its own" not in results["output"]
+        assert "unprivileged user of its own" in (installed / "stdout.txt").read_text(encoding="utf-8")
 
 
 def test_starter_code_gets_zero_with_a_message_per_check(installed: Path, repo_root: Path) -> None:
