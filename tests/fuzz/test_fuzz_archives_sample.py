@@ -1,19 +1,15 @@
 """A seeded sample of the archive fuzzer (scripts/fuzz_archives.py; the full sweep runs as a script)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
+
+from tests.fuzz.scripts import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _fuzzer():  # noqa: ANN202
-    spec = importlib.util.spec_from_file_location("fuzz_archives", REPO / "scripts" / "fuzz_archives.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("fuzz_archives")
 
 
 def test_cases_are_seeded_and_cover_every_format_and_mutation_family() -> None:

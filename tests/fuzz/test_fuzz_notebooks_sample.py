@@ -5,13 +5,13 @@ loop), copy-pasted and broken grade cells, one-mistake modules.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.fuzz.scripts import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_SEED = 1057  # its six cases: see the module's docstring
@@ -19,11 +19,7 @@ SAMPLE_COUNT = 6
 
 
 def _fuzzer():  # noqa: ANN202
-    spec = importlib.util.spec_from_file_location("fuzz_notebooks", REPO / "scripts" / "fuzz_notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("fuzz_notebooks")
 
 
 def test_cases_are_seeded_mostly_valid_and_cover_every_mutation() -> None:

@@ -2,19 +2,15 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 from pathlib import Path
+
+from tests.fuzz.scripts import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _fuzzer():  # noqa: ANN202
-    spec = importlib.util.spec_from_file_location("fuzz_mutations", REPO / "scripts" / "fuzz_mutations.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("fuzz_mutations")
 
 
 def test_mutations_are_distinct_valid_changes_of_the_answer_key() -> None:
