@@ -12,10 +12,22 @@ from typing import Any, Callable
 
 import click
 
+from autograder.assignments import ASSIGNMENTS_ENV, AssignmentError, assignment_names
 from autograder.paths import repo_root
 from autograder.run.limits import Limits
 
 DEFAULTS = Limits()
+
+
+def _assignments() -> tuple[str, ...]:
+    """Every assignment's name (`$AUTOGRADER_ASSIGNMENTS` included); a broken one ends the command clearly."""
+    try:
+        return assignment_names()
+    except (AssignmentError, ImportError, SyntaxError, ValueError) as exc:
+        click.echo(f"autograder: {ASSIGNMENTS_ENV}: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+
+
 LANGUAGE_OPTION = click.option(
     "--lang", "language", type=click.Choice(["ko+en", "ko", "en"]), default="ko+en", show_default=True,
     help="The language of the report, results.json and the HTML page: Korean first with English (ko+en), Korean "
@@ -86,7 +98,7 @@ def limits_from(options: dict[str, Any]) -> Limits:
 
 @main.command()
 @click.argument("submission", type=click.Path(path_type=Path))
-@click.option("--assignment", type=click.Choice(["pytorch_tensor", "image_classification"]), default=None,
+@click.option("--assignment", type=click.Choice(_assignments()), default=None,
               help="Grade only this assignment (default: every assignment found).")
 @click.option("--results", "results_path", type=click.Path(path_type=Path), default=None,
               help="Write Gradescope's results.json here.")
@@ -165,7 +177,7 @@ def write_failure_results(path: Path, error: BaseException) -> None:
               help="Folder for the reports, grades.csv and the summary (kept between runs: unchanged "
                    "submissions are not graded again).")
 @click.option("--jobs", type=int, default=None, help="Gradings at once (default: what the cores and memory allow).")
-@click.option("--assignment", type=click.Choice(["pytorch_tensor", "image_classification"]), default=None,
+@click.option("--assignment", type=click.Choice(_assignments()), default=None,
               help="Grade only this assignment (default: every assignment found).")
 @click.option("--skip", multiple=True, metavar="CHECK", help="Leave out a check (repeatable).")
 @click.option("--data-dir", default=None, help="Folder holding CIFAR-10 (default: $CIFAR10_ROOT, then the cache).")
@@ -176,11 +188,13 @@ def write_failure_results(path: Path, error: BaseException) -> None:
 @click.option("--allow-unconfined", is_flag=True,
               help="Grade even where student code would run as your own user (no root, no namespaces): one "
                    "submission could then change others' files and grades.")
+@click.option("--similarity", "similarity", is_flag=True,
+              help="Also rank pairs of students by code and behaviour similarity, for review (similarity.html).")
 @limit_options
 @LANGUAGE_OPTION
 def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment: str | None, skip: tuple[str, ...],
                       data_dir: str | None, solutions_dir: Path | None, scheduler: str | None, allow_unconfined: bool,
-                      language: str, **limit_values: Any) -> None:
+                      language: str, similarity: bool, **limit_values: Any) -> None:
     """Grade every student in SUBMISSIONS: nbgrader's submitted/ folder (or its course folder), a folder
     with one folder or archive per student, or an LMS/Gradescope bulk-export archive."""
     from tqdm.auto import tqdm
@@ -201,6 +215,14 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
         sys.exit(2)
     from autograder.course.tables import class_lines
 
+    if similarity:
+        from autograder.classview.classreport import write_class_report
+        from autograder.classview.similarity import write_similarity
+        from autograder.paths import default_solutions_dir
+
+        write_similarity(out, solutions_dir=solutions_dir or default_solutions_dir(),
+                         release_dir=repo_root() / "release", language=language)
+        write_class_report(out, language=language)
     click.echo((out / "summary.md").read_text(encoding="utf-8"))
     for line in class_lines(summary.records, out=out, language=language):
         click.echo(line)
@@ -212,12 +234,127 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
 
 
 
+@main.command("regrade")
+@click.argument("student_folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--submission", type=click.Path(path_type=Path, exists=True), default=None,
+              help="A kept copy of the submission, where the recorded path is gone (its content must be the same).")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
+              help="The answer key's cached results (default: the recorded cache, else the usual one).")
+@click.option("--strict", is_flag=True,
+              help="Count a different environment (autograder, torch, numpy, Python, device) as a difference too.")
+@LANGUAGE_OPTION
+def regrade_command(student_folder: Path, submission: Path | None, cache_dir: Path | None, strict: bool,
+                    language: str) -> None:
+    """Grade graded/students/<student> again from its graded.json (same submission, answer key, options and
+    limits) and say whether the score and every check's status are the same. Exit 0 the same, 1 different,
+    2 it cannot be graded again."""
+    from autograder.classview.regrade import RegradeError, regrade
+    from autograder.feedback.language import pair, show
+
+    try:
+        result = regrade(student_folder, submission=submission, cache_dir=cache_dir, strict=strict)
+    except (RegradeError, ValueError, OSError) as exc:
+        click.echo(f"autograder regrade: {exc}", err=True)
+        sys.exit(2)
+    for line in result.differences:
+        click.echo(show(pair("다름", "differs") + ": " + line, language))
+    for line in result.notes:
+        click.echo(show(pair("참고", "note") + ": " + line, language))
+    click.echo(show(pair(f"같습니다: 점수 {result.score:g} (기록 {result.recorded_score:g}), 모든 검사의 상태가 같습니다",
+                         f"the same: score {result.score:g} (recorded {result.recorded_score:g}), every check's status "
+                         "the same") if result.same else
+                    pair(f"다릅니다: 점수 {result.score:g} (기록 {result.recorded_score:g})",
+                         f"different: score {result.score:g} (recorded {result.recorded_score:g})"), language))
+    sys.exit(0 if result.same else 1)
+
+
+@main.command("class-report")
+@click.argument("graded", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--roster", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="CSV mapping each student to the school's ids: student, student_number, first_name, last_name, "
+                   "email, canvas_id, sis_login_id, section (only student is required).")
+@click.option("--canvas", type=click.Path(path_type=Path), default=None, help="Write Canvas's gradebook import CSV here.")
+@click.option("--moodle", type=click.Path(path_type=Path), default=None, help="Write Moodle's grade import CSV here.")
+@click.option("--due", multiple=True, metavar="ASSIGNMENT=TIME",
+              help="A due date, e.g. pytorch_tensor='2025-04-07 23:59' (in --timezone unless it says its own); "
+                   "repeatable. With it, the late policy is applied.")
+@click.option("--timezone", "zone", default="Asia/Seoul", show_default=True, help="The zone of times without one.")
+@click.option("--penalty-per-day", type=float, default=10.0, show_default=True,
+              help="Percent of the points earned taken per day late (or part of one).")
+@click.option("--cutoff-days", type=float, default=None, help="More days late than this: 0 points.")
+@click.option("--grace-minutes", type=float, default=0.0, show_default=True, help="Late by at most this: on time.")
+@click.option("--extensions", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="CSV student,extension ('2' or '2d' days, '36h' hours).")
+@click.option("--times", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="CSV student,submitted_at[,assignment] (default: nbgrader's timestamp.txt, else the files' times).")
+@LANGUAGE_OPTION
+def class_report_command(graded: Path, roster: Path | None, canvas: Path | None, moodle: Path | None,
+                         due: tuple[str, ...], zone: str, penalty_per_day: float, cutoff_days: float | None,
+                         grace_minutes: float, extensions: Path | None, times: Path | None, language: str) -> None:
+    """Write GRADED/index.html (the class at a glance) from a graded folder (grade-all --out); with --due, apply the
+    late policy (late.csv, summary, dashboard); with --roster, export --canvas / --moodle gradebook CSVs."""
+    from datetime import timedelta
+
+    from autograder.classview.classreport import write_class_report
+    from autograder.classview.late import LatePolicy, parse_time, read_extensions, read_times
+    from autograder.classview.roster import read_roster
+
+    try:
+        policy = None
+        if due:
+            dates = {}
+            for item in due:
+                assignment, _, when = item.partition("=")
+                if not when:
+                    raise ValueError(f"--due {item!r}: write ASSIGNMENT=TIME")
+                dates[assignment.strip()] = parse_time(when, zone=zone)
+            policy = LatePolicy(due=dates, penalty_per_day=penalty_per_day / 100, cutoff_days=cutoff_days,
+                                grace=timedelta(minutes=grace_minutes), zone=zone,
+                                extensions=read_extensions(extensions) if extensions else {})
+        report = write_class_report(graded, language=language, policy=policy,
+                                    times=read_times(times, zone=zone) if times else None,
+                                    roster=read_roster(roster) if roster else None, canvas=canvas, moodle=moodle)
+    except (OSError, ValueError, KeyError) as exc:
+        click.echo(f"autograder class-report: {exc}", err=True)
+        sys.exit(2)
+    for path in (report.index, *report.written):
+        click.echo(str(path))
+    if report.not_in_roster:
+        click.echo("not in the roster (left out of the exports): " + ", ".join(report.not_in_roster), err=True)
+
+
+@main.command("similarity")
+@click.argument("graded", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None,
+              help="The answer key, left out of the comparison (default: the repository's solutions/).")
+@click.option("--release", "release_dir", type=click.Path(path_type=Path), default=None,
+              help="The starter code, left out of the comparison (default: the repository's release/).")
+@click.option("--top", type=int, default=10, show_default=True, help="Pairs printed.")
+@LANGUAGE_OPTION
+def similarity_command(graded: Path, solutions_dir: Path | None, release_dir: Path | None, top: int,
+                       language: str) -> None:
+    """For review only: rank pairs of students in GRADED by code similarity (copydetect) and shared rare wrong
+    values; write similarity.html and similarity.json, and flag the pairs in index.html."""
+    from autograder.classview.classreport import write_class_report
+    from autograder.classview.similarity import write_similarity
+    from autograder.paths import default_solutions_dir
+
+    ranked = write_similarity(graded, solutions_dir=solutions_dir or default_solutions_dir(),
+                              release_dir=release_dir or repo_root() / "release", language=language)
+    write_class_report(graded, language=language)
+    for number, found in enumerate(ranked[:top], start=1):
+        mark = "*" if found.flagged else " "
+        click.echo(f"{mark} {number:3}  {found.assignment:22} {found.first} / {found.second}  code {100 * found.code:.0f}%  "
+                   f"behaviour {found.behaviour:.2f}")
+    click.echo(str(graded / "similarity.html"))
+
+
 @main.command("gradescope")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help="Folder for the zips: <assignment>.zip, one per assignment.")
 @click.option("--assignment", "assignments", multiple=True,
-              type=click.Choice(["pytorch_tensor", "image_classification"]),
-              help="Build only this assignment's zip (repeatable; default: both).")
+              type=click.Choice(_assignments()),
+              help="Build only this assignment's zip (repeatable; default: every assignment).")
 @click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path), default=None,
               help="The answer key (default: the repository's solutions/).")
 @click.option("--skip", multiple=True, metavar="CHECK", help="Leave out a check (repeatable).")
@@ -231,10 +368,10 @@ def gradescope_command(out: Path, assignments: tuple[str, ...], solutions_dir: P
 
     from autograder.gradescope import build_bundle, bundle_digest
     from autograder.gradescope.bundle import GRADESCOPE_LIMITS
-    from autograder.paths import ASSIGNMENT_MODULES, default_solutions_dir
+    from autograder.paths import default_solutions_dir
 
     limits = GRADESCOPE_LIMITS if memory_mib is None else replace(GRADESCOPE_LIMITS, memory_mib=memory_mib)
-    for assignment in assignments or tuple(ASSIGNMENT_MODULES):
+    for assignment in assignments or _assignments():
         try:
             path = build_bundle(assignment=assignment, out_dir=out, solutions_dir=solutions_dir or default_solutions_dir(),
                                 skip=skip, limits=limits, language=language)

@@ -55,13 +55,14 @@ from autograder.assign.markers import MARKER_TEXTS
 from autograder.nbgrader_trust.coursedir import course_directory
 from autograder.nbgrader_trust.grade_first import OUTCOMES_KEY
 from autograder.nbgrader_trust.kernel import UnconfinedKernelRefused
-from autograder.paths import ASSIGNMENT_MODULES, default_solutions_dir
+from autograder.assignments import all_assignments
+from autograder.paths import default_solutions_dir
 
 #: What the hidden tests import (`from autograder.notebook import check`).
 CHECK_MODULE = "autograder.notebook"
 
 #: `c.Autograde.exclude_overwriting`: the files of each assignment that are the student's work.
-STUDENT_MODULES: dict[str, list[str]] = {a: [f"{m}.py"] for a, m in ASSIGNMENT_MODULES.items()}
+STUDENT_MODULES: dict[str, list[str]] = {a.name: [f"{a.module}.py"] for a in all_assignments()}
 
 #: `c.IgnorePattern.pattern`: matches every stderr output (empty ones too). Points come only from the
 #: hidden checks, which fail by raising; stderr never carries a test result in this course.

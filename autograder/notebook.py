@@ -30,7 +30,6 @@ skipped check earns nothing here (its cell reports it), and `autograder grade` l
 from __future__ import annotations
 
 import ast
-import hashlib
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -42,7 +41,8 @@ from autograder.feedback.language import DEFAULT_LANGUAGE, LANGUAGE_ENV, check_l
 from autograder.grade.engine import GradingError, grade_submission
 from autograder.grade.registry import Check, checks_for
 from autograder.grade.report import CheckResult
-from autograder.paths import ASSIGNMENT_MODULES
+from autograder.assignments import AssignmentError, get_assignment
+from autograder.tree import tree_digest
 
 SKIP_ENV = "AUTOGRADER_SKIP"
 #: The word instructors can search the autograded notebooks for (`grep -rl "GRADER ERROR" autograded/`).
@@ -185,7 +185,7 @@ def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None =
 def submission_folder(assignment: str) -> Path:
     """The folder to grade: the working folder when it holds the assignment's module (nbgrader starts the
     kernel in the notebook's folder), else the folder the notebook imported the module from."""
-    module = ASSIGNMENT_MODULES[assignment]
+    module = get_assignment(assignment).module
     cwd = Path.cwd()
     if (cwd / f"{module}.py").is_file():
         return cwd
@@ -261,8 +261,10 @@ def clear_cache() -> None:
 
 
 def _checks(assignment: str, names: Sequence[str]) -> dict[str, Check]:
-    if assignment not in ASSIGNMENT_MODULES:
-        raise ValueError(f"unknown assignment {assignment!r}; choose one of {', '.join(ASSIGNMENT_MODULES)}")
+    try:
+        get_assignment(assignment)
+    except AssignmentError as exc:
+        raise ValueError(str(exc)) from None
     registry = {c.name: c for c in checks_for(assignment)}
     unknown = [n for n in names if n not in registry]
     if not names or unknown:
@@ -302,15 +304,7 @@ def _graded(assignment: str, submission: Path, scope: str, in_scope: list[str]) 
 
 def _digest(folder: Path) -> str:
     """A fingerprint of the student's Python files (what the checks run)."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*.py")):
-        if "__pycache__" in path.parts or ".ipynb_checkpoints" in path.parts or not path.is_file():
-            continue
-        digest.update(path.relative_to(folder).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return tree_digest(folder, suffixes=(".py",))
 
 
 def _num(value: float) -> str:

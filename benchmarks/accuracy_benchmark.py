@@ -28,7 +28,7 @@ import json, resource, sys, time
 sys.modules.setdefault("triton", None)  # as autograder/run/child.py does before torch is imported
 sys.path.insert(0, sys.argv[1])
 import classifier
-from autograder.probes import image_classification as probes
+from autograder.assignments.image_classification import probes
 started = time.perf_counter()
 probe = probes.probe_fc_accuracy if sys.argv[3] == "fc" else probes.probe_conv_accuracy
 result = probe(classifier, {"data_dir": sys.argv[2]})
@@ -86,13 +86,14 @@ def main() -> None:
 
     import os
 
-    from autograder.grade.engine import prepare_data
+    from autograder.assignments import get_assignment
+    from autograder.grade.data import prepare_data
     from autograder.run.sandbox import ALLOCATOR_ENVIRONMENT
 
     solutions = REPO / "solutions"
     with tempfile.TemporaryDirectory(prefix="accuracy-benchmark-") as scratch:
         data = Path(scratch) / "data"
-        prepare_data(solutions_dir=solutions, data_dir=args.data_dir, target=data)
+        prepare_data(get_assignment("image_classification"), solutions_dir=solutions, data_dir=args.data_dir, target=data)
         rate = gemm_gflops()
         floor = 49_000 * 2 * (2 * 3072 * 4000) / (rate * 1e9)
         update = sgd_step_seconds() * -(-49_000 // 64)

@@ -60,8 +60,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-ASSIGNMENTS = {"pytorch_tensor": ("tensor_basics.py", "pytorch_tensor.ipynb"),
-               "image_classification": ("classifier.py", "cifar10.py", "image_classification.ipynb")}
+from autograder.assignments import all_assignments  # noqa: E402 - torch-free
+
+ASSIGNMENTS = {a.name: (f"{a.module}.py", *a.trusted_files, a.notebook) for a in all_assignments()}
 FORMATS = ("zip", "zip-stored", "tar", "tar.gz")
 LAYOUTS = ("assignment", "wrapped", "both", "flat")
 DEFAULT_PEAK_MIB = 300
@@ -109,7 +110,7 @@ def answer_key() -> dict[str, tuple[tuple[str, bytes], ...]]:
 def base_members(layout: str, rng: random.Random) -> list[Member]:
     """The answer key as a handin in `layout`, folders listed as members or not."""
     key = answer_key()
-    chosen = ["pytorch_tensor", "image_classification"] if layout == "both" else [rng.choice(list(ASSIGNMENTS))]
+    chosen = list(ASSIGNMENTS) if layout == "both" else [rng.choice(list(ASSIGNMENTS))]
     prefix = "hw1/" if layout == "wrapped" else ""
     members = []
     for assignment in chosen:

@@ -22,33 +22,19 @@ import tempfile
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable
 
 from autograder.grade.isolation import ALLOW_UNCONFINED_ENV, opted_in, refuse_unconfined_class, same_user_reason
-from autograder.course.discover import StudentWork, content_digest, find_students
+from autograder.course.discover import content_digest, find_students
+from autograder.tree import tree_digest
+from autograder.course.outcome import GRADED_FILE, BatchSummary, worker_died
 from autograder.course.tables import write_grades_csv, write_summary
-from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, pair, show
+from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, show
 from autograder.paths import default_cache_dir, default_solutions_dir
 from autograder.run.limits import Limits
 
-GRADED_FILE = "graded.json"  # per student: the digests it was graded with, and its rows
 MIB_PER_JOB = 2560  # one grading at its peak: the grader (~0.7 GB) and one child (~1.1 GB), with room to spare
-
-
-@dataclass
-class BatchSummary:
-    """What `grade_all` did: the per-student records (as in graded.json) and counts."""
-
-    out: Path
-    records: list[dict[str, Any]] = field(default_factory=list)
-    graded: int = 0
-    unchanged: int = 0
-    skipped_entries: list[str] = field(default_factory=list)
-    collisions: list[str] = field(default_factory=list)  # entries whose folder names collided (see find_students)
-    answer_key: dict[str, Any] = field(default_factory=dict)
-    seconds: float = 0.0
 
 
 def default_jobs(limits: Limits) -> int:
@@ -74,8 +60,6 @@ def _available_mib() -> int:
 def grader_digest(*, solutions_dir: Path, options: dict[str, Any]) -> str:
     """A digest of everything a grade depends on besides the submission: the grader's code, the answer
     key and the grading options. A change to any of them grades every submission again."""
-    from autograder.course.discover import content_digest as tree_digest
-
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
     digest.update(tree_digest(package).encode())
@@ -111,6 +95,10 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mib": {"grader": _own_peak_rss_mib(),
                          "student": max((r.peak_rss_mib for r in report.results), default=0.0)},
     }
+    from autograder.classview.provenance import PROVENANCE_KEY, grading_provenance
+
+    record[PROVENANCE_KEY] = grading_provenance(submission=Path(task["path"]), digest=task["digest"],
+                                                options=task["options"])  # what `autograder regrade` repeats
     return {"record": record, "report": report.to_text(language=language) + "\n",
             "results": report.to_gradescope(language=language), "html": render_html(report, language=language)}
 
@@ -130,11 +118,22 @@ def store(folder: Path, outcome: dict[str, Any]) -> dict[str, Any]:
     graded.json last, so that a folder with graded.json is complete). Returns the record."""
     folder.mkdir(parents=True, exist_ok=True)
     _write_atomic(folder / "report.txt", outcome["report"])
-    _write_atomic(folder / "results.json", json.dumps(outcome["results"], indent=2, ensure_ascii=False) + "\n")
+    _write_atomic(folder / "results.json", _json_text(outcome["results"], indent=2))
     if "html" in outcome:  # (not in the outcome of a grading process that died)
         _write_atomic(folder / "report.html", outcome["html"])
-    _write_atomic(folder / GRADED_FILE, json.dumps(outcome["record"], ensure_ascii=False, indent=1) + "\n")
+    _write_atomic(folder / GRADED_FILE, _json_text(outcome["record"], indent=1))
     return outcome["record"]
+
+
+def _json_text(value: Any, *, indent: int) -> str:
+    """JSON that is valid UTF-8: Korean kept as it is, unless the value holds a lone surrogate (a file name that is
+    not UTF-8, kept exactly for `regrade`): then everything beyond ASCII is escaped, which reads back the same."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, ensure_ascii=True, indent=indent) + "\n"
+    return text
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -213,14 +212,24 @@ def grade_all(
             outcomes = progress(finished, len(tasks)) if progress else finished
         else:
             outcomes = _run(tasks, jobs=jobs or default_jobs(limits), progress=progress)
+        by_student = {task["student"]: task for task in tasks}
         for outcome in outcomes:
-            record = store(out / "students" / outcome["record"]["student"], outcome)
+            folder = out / "students" / outcome["record"]["student"]
+            try:
+                record = store(folder, outcome)
+            except (OSError, ValueError, TypeError) as exc:  # its results could not be written: that student only
+                task = by_student[outcome["record"]["student"]]
+                record = store(folder, worker_died(task, reason=f"its results could not be written: "
+                                                               f"{type(exc).__name__}: {str(exc)[:200]}"))
             records[record["student"]] = record
             summary.graded += 1
     summary.records = [records[name] for name in sorted(records)]
     summary.seconds = round(time.monotonic() - started, 1)
     write_grades_csv(out / "grades.csv", summary.records, assignment=assignment)
     write_summary(out, summary, language=language)
+    from autograder.classview.dashboard import write_dashboard
+
+    write_dashboard(out, language=language)  # index.html, the class at a glance
     return summary
 
 
@@ -252,7 +261,7 @@ def _finished_stream(tasks: list[dict[str, Any]], jobs: int,
         again: list[dict[str, Any]] = []
         yield from _pool_stream([task], 1, work, again)
         if again:
-            yield _worker_died(task)
+            yield worker_died(task)
 
 
 def _pool_stream(tasks: list[dict[str, Any]], jobs: int, work: Callable[[dict[str, Any]], dict[str, Any]],
@@ -269,14 +278,4 @@ def _pool_stream(tasks: list[dict[str, Any]], jobs: int, work: Callable[[dict[st
             except BrokenProcessPool:
                 broken.append(task)
             except Exception as exc:  # noqa: BLE001 - one student's grading never stops the batch
-                yield _worker_died(task, reason=f"{type(exc).__name__}: {exc}")
-
-
-def _worker_died(task: dict[str, Any], *, reason: str = "the grading process died twice") -> dict[str, Any]:
-    refusal = show(pair("채점기 오류: 이 제출물을 채점하지 못했습니다. 학생의 잘못이 아닙니다.",
-                        f"The grader failed on this submission ({reason}); this is not the student's fault."),
-                   task.get("options", {}).get("language", DEFAULT_LANGUAGE))
-    record = {"student": task["student"], "digest": "", "grader": task["grader"], "exit_code": 4, "refusal": refusal,
-              "score": 0.0, "max_score": 0.0, "seconds": 0.0, "checks": []}
-    results = {"score": 0.0, "output": refusal, "tests": []}
-    return {"record": record, "report": refusal + "\n", "results": results}
+                yield worker_died(task, reason=f"{type(exc).__name__}: {exc}")

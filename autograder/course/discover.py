@@ -12,7 +12,6 @@ Links are never followed: an entry that is a link is listed in `Found.skipped` w
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import unicodedata
 import stat
@@ -22,6 +21,7 @@ from pathlib import Path
 from autograder.feedback.inert import inert
 from autograder.intake import IntakeLimits, unpack_archive
 from autograder.intake.archives import ARCHIVE_SUFFIXES, SINGLE_FILES
+from autograder.tree import tree_digest
 
 BULK_LIMITS = IntakeLimits(max_bytes=20 * 2**30, max_files=2_000_000, max_depth=16)  # a whole class's export
 
@@ -109,26 +109,4 @@ def _only_folder(folder: Path) -> Path:
 def content_digest(path: Path) -> str:
     """SHA-256 of a submission's content (relative paths and bytes of its regular files; links and caches
     left out, as the intake leaves them out), so that an unchanged submission is recognised."""
-    from autograder.intake.copy import _ignored
-
-    digest = hashlib.sha256()
-    path = Path(path)
-    if path.is_file():
-        _add_file(digest, path, path.name)
-        return digest.hexdigest()
-    for folder, folders, files in os.walk(path, followlinks=False):
-        folders[:] = sorted(f for f in folders if not _ignored(f))
-        for name in sorted(files):
-            full = Path(folder) / name
-            if _ignored(name) or full.is_symlink() or not full.is_file():
-                continue
-            _add_file(digest, full, full.relative_to(path).as_posix())
-    return digest.hexdigest()
-
-
-def _add_file(digest: "hashlib._Hash", path: Path, relative: str) -> None:
-    digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    digest.update(b"\0\0")
+    return tree_digest(Path(path))

@@ -28,7 +28,9 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterable
 
-from autograder.intake.copy import IntakeLimits, _ignored
+from autograder.intake.copy import IntakeLimits
+from autograder.course.outcome import worker_died
+from autograder.tree import ignored
 
 PACK_LIMITS = IntakeLimits()  # a packed submission is bounded as the intake bounds it
 
@@ -53,10 +55,10 @@ def pack(path: Path, *, limits: IntakeLimits = PACK_LIMITS) -> dict[str, Any]:
         else:
             entries = []
             for folder, folders, files in os.walk(path, followlinks=False):
-                folders[:] = sorted(f for f in folders if not _ignored(f) and not (Path(folder) / f).is_symlink())
+                folders[:] = sorted(f for f in folders if not ignored(f) and not (Path(folder) / f).is_symlink())
                 for name in sorted(files):
                     full = Path(folder) / name
-                    if not _ignored(name) and not full.is_symlink() and full.is_file():
+                    if not ignored(name) and not full.is_symlink() and full.is_file():
                         entries.append((full, full.relative_to(path).as_posix()))
         for full, name in entries:
             total, count = total + full.stat().st_size, count + 1
@@ -124,10 +126,9 @@ def _materialize(kit: dict[str, Any]) -> Path:
 def grade_packed(task: dict[str, Any], kit: dict[str, Any]) -> dict[str, Any]:
     """On a worker: grade one packed task (`remote_task`) with the kit, in a fresh Python process.
     Returns `grade_student`'s plain outcome."""
-    from autograder.course.batch import _worker_died
 
     if kit["package"] != package_digest():
-        return _worker_died(task, reason="this worker's autograder differs from the client's; install the same "
+        return worker_died(task, reason="this worker's autograder differs from the client's; install the same "
                                          "version on every worker")
     folder = _materialize(kit)
     with tempfile.TemporaryDirectory(prefix="autograder-task-") as scratch:
@@ -140,7 +141,7 @@ def grade_packed(task: dict[str, Any], kit: dict[str, Any]) -> dict[str, Any]:
         done = subprocess.run([sys.executable, "-m", "autograder.course.worker", str(request), str(answer)],
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not answer.is_file():
-            return _worker_died(task, reason=f"the grading process ended with {done.returncode}: "
+            return worker_died(task, reason=f"the grading process ended with {done.returncode}: "
                                              f"{done.stderr.strip()[-300:]}")
         return json.loads(answer.read_text(encoding="utf-8"))
 
@@ -159,7 +160,6 @@ def dask_stream(tasks: list[dict[str, Any]], *, scheduler: str, kit: dict[str, A
     each outcome as it finishes, exactly one per task."""
     from distributed import Client, as_completed
 
-    from autograder.course.batch import _worker_died
 
     if not tasks:
         return
@@ -172,7 +172,7 @@ def dask_stream(tasks: list[dict[str, Any]], *, scheduler: str, kit: dict[str, A
             try:
                 packed = remote_task(task)
             except (OSError, ValueError) as exc:
-                yield _worker_died(task, reason=f"the submission could not be packed: {exc}")
+                yield worker_died(task, reason=f"the submission could not be packed: {exc}")
                 continue
             key = f"grade-{task['student']}-{uuid.uuid4().hex[:8]}"
             futures[client.submit(grade_packed, packed, shared, key=key, pure=False)] = task
@@ -181,4 +181,4 @@ def dask_stream(tasks: list[dict[str, Any]], *, scheduler: str, kit: dict[str, A
             try:
                 yield future.result()
             except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: this submission killed worker after worker
-                yield _worker_died(task, reason=f"{type(exc).__name__}: {str(exc)[:300]}")
+                yield worker_died(task, reason=f"{type(exc).__name__}: {str(exc)[:300]}")

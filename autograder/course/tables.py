@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from autograder.feedback.inert import inert
 from autograder.feedback.language import DEFAULT_LANGUAGE, pair, show
+from autograder.assignments import assignment_names
 from autograder.grade.registry import checks_for
 
 if TYPE_CHECKING:
-    from autograder.course.batch import BatchSummary
+    from autograder.course.outcome import BatchSummary
 
-ASSIGNMENTS = ("pytorch_tensor", "image_classification")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
@@ -41,7 +41,7 @@ def _first_line(text: str) -> str:
 
 
 def _check_columns(assignment: str | None = None) -> list[tuple[str, str]]:
-    return [(a, c.name) for a in ASSIGNMENTS if assignment in (None, a) for c in checks_for(a)]
+    return [(a, c.name) for a in assignment_names() if assignment in (None, a) for c in checks_for(a)]
 
 
 def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -57,7 +57,7 @@ def grade_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                          "status": "refused" if record["exit_code"] in (2, 3) else "grader-error", "total": 0,
                          "max_score": record.get("max_score", 0)})
             continue
-        for assignment in sorted(by_assignment, key=ASSIGNMENTS.index):
+        for assignment in sorted(by_assignment, key=assignment_names().index):
             checks = by_assignment[assignment]
             statuses = {c["status"] for c in checks}
             status = "grader-error" if "grader-error" in statuses else "review" if "review" in statuses else "graded"
@@ -139,7 +139,7 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
              *(f"- {say('채점 환경', 'grading machine')}: {markdown_text(note, max_chars=600)}"
                for note in data["grader_notes"]), "",
              f"| {say('검사', 'check')} | {say('통과', 'passed')} | {say('흔한 실패', 'common failures')} |", "|---|---|---|"]
-    titles = {(a, c.name): c.title for a in ASSIGNMENTS for c in checks_for(a)}
+    titles = {(a, c.name): c.title for a in assignment_names() for c in checks_for(a)}
     for row in data["checks"]:
         failures = "<br>".join(f"{f['students']}× {markdown_text(_first_line(show(f['message'], language)))}"
                                for f in row["common_failures"])

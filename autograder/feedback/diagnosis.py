@@ -1,5 +1,5 @@
 """Name the step of train() or evaluate() that is wrong, by matching the student's result with what the
-grader's own mistaken loops give (`autograder.probes.training_mistakes`) from the same model and batches.
+grader's own mistaken loops give (`autograder.assignments.image_classification.training_mistakes`) from the same model and batches.
 
 A mistake is named only when the student's value matches it and does not also match the correct result
 (on some batches two loops agree; then nothing can be told apart). When several mistakes give the same

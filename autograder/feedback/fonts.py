@@ -62,7 +62,8 @@ def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
     font = subset.load_font(str(korean_font_path()), options)
     try:
         subsetter = subset.Subsetter(options)
-        subsetter.populate(text="".join(sorted(set(text))) or " ")
+        drawable = {c for c in text if not 0xD800 <= ord(c) <= 0xDFFF}  # a lone surrogate is no character to draw
+        subsetter.populate(text="".join(sorted(drawable)) or " ")
         subsetter.subset(font)
         buffer = io.BytesIO()
         subset.save_font(font, buffer, options)

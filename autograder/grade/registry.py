@@ -1,42 +1,24 @@
 """Checks: small functions that compare a student's probe result with the reference's.
 
-    @check("zeros_and_ones", probe="zeros_and_ones", todo="TODO 1 make_zeros_and_ones")
+    check = partial(autograder.grade.registry.check, assignment="pytorch_tensor")
+
+    @check("zeros_and_ones", title="TODO 1 make_zeros_and_ones")
     def zeros_and_ones(student: dict, reference: dict) -> Verdict: ...
 
-Points come from `autograder.grade.points.POINTS` (the one place they are set). Each assignment's checks
-live in `autograder/grade/checks/<assignment>.py`, in the order they are reported.
+Points come from the assignment's record (`autograder.assignments`, the one place they are set). Each
+assignment's checks live in its package's `checks.py`, in the order they are reported.
 """
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from functools import partial
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
 
-from autograder.grade.points import POINTS
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """How a check went: the fraction of its points earned (0..1) and a message for the student.
-
-    status: '' (from the fraction: passed/partial/failed) or 'review' (held for the instructor's review).
-    data: figures behind the message (e.g. the accuracy reached), kept in the report and results.json.
-    pictures: what the HTML report draws (loss curves, a confusion matrix, misclassified images); see
-    `autograder.feedback.pictures`."""
-
-    fraction: float
-    message: str = ""
-    status: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    pictures: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def passed(cls, message: str = "") -> "Verdict":
-        return cls(1.0, message)
-
-    @classmethod
-    def failed(cls, message: str) -> "Verdict":
-        return cls(0.0, message)
+from autograder.assignments import get_assignment
+from autograder.grade.checks.common import compare_all
+from autograder.grade.verdict import Verdict
 
 
 Grader = Callable[[dict[str, Any], dict[str, Any]], Verdict]
@@ -44,7 +26,11 @@ Grader = Callable[[dict[str, Any], dict[str, Any]], Verdict]
 
 @dataclass(frozen=True)
 class Check:
-    """One graded check of an assignment."""
+    """One graded check of an assignment.
+
+    hints: probe result key -> what to tell a student whose value there differs (one text, or texts by failure
+    kind: see `autograder.grade.checks.common.hint_for`); options: the tolerances of the comparison (rtol, atol).
+    Both are declared with the check; a check declared without a body compares every value with them."""
 
     assignment: str
     name: str
@@ -53,22 +39,36 @@ class Check:
     points: float
     grade: Grader
     timeout: str = "check"  # 'check' or 'train': which time limit of `Limits` applies
-    needs_data: bool = False  # the probe reads CIFAR-10 prepared by the parent
+    needs_data: bool = False  # the probe reads the data set prepared by the parent; the reference holds TEST_LABELS
+    hints: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def check(name: str, *, assignment: str, title: str, probe: str | None = None, timeout: str = "check",
-          needs_data: bool = False) -> Callable[[Grader], Check]:
-    """Turn a grading function into a Check, with its points looked up in POINTS."""
+          needs_data: bool = False, hints: Mapping[str, Any] | None = None,
+          **options: Any) -> Callable[..., Check]:
+    """Turn a grading function into a Check, with its points looked up in the assignment's record:
 
-    def wrap(function: Grader) -> Check:
-        points = POINTS[assignment][name]
-        return Check(assignment=assignment, name=name, title=title, probe=probe or name, points=points,
-                     grade=function, timeout=timeout, needs_data=needs_data)
+        @check("squeeze", assignment=..., title="TODO 12 ...")          # a body of its own
+        def squeeze(student, reference) -> Verdict: ...
+
+        mean = check("mean", assignment=..., title="TODO 6 ...", hints={KEY: "..."}, rtol=1e-5)()  # compare_all
+
+    Called with no function, the check's body is `compare_all` with its declared hints and tolerances."""
+
+    def wrap(function: Grader | None = None) -> Check:
+        table = get_assignment(assignment).points
+        if name not in table:
+            raise KeyError(f"check {name!r} of {assignment} has no points in its record (autograder.assignments)")
+        grade = function if function is not None else partial(compare_all, hints=dict(hints or {}), **options)
+        return Check(assignment=assignment, name=name, title=title, probe=probe or name, points=table[name],
+                     grade=grade, timeout=timeout, needs_data=needs_data,
+                     hints=MappingProxyType(dict(hints or {})), options=MappingProxyType(dict(options)))
 
     return wrap
 
 
 def checks_for(assignment: str) -> list[Check]:
     """The checks of `assignment`, in report order."""
-    module = importlib.import_module(f"autograder.grade.checks.{assignment}")
+    module = importlib.import_module(get_assignment(assignment).checks_module)
     return [value for value in vars(module).values() if isinstance(value, Check)]

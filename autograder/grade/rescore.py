@@ -14,13 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from autograder.assignments import Assignment
 from autograder.feedback.language import pair
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
 from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS, INITIAL_WEIGHTS, TRAINED_WEIGHTS
 from autograder.run.values import TensorValue
-
-MODEL_OF_CHECK = {"fc_accuracy": "fc", "conv_accuracy": "conv"}  # accuracy probe -> the reference model to load
-
 
 def secret_permutation(size: int) -> np.ndarray:
     """A permutation of range(size) from the operating system's randomness: new for every grading."""
@@ -34,13 +32,13 @@ def unpermute(predictions: np.ndarray, permutation: np.ndarray) -> np.ndarray:
     return restored
 
 
-def rescore(*, outcomes: dict[str, ProbeOutcome], permutation: np.ndarray | None, reference_dir: Path,
-            module: str, data_dir: Path, work_dir: Path, limits: Limits, seed: int) -> None:
+def rescore(record: Assignment, *, outcomes: dict[str, ProbeOutcome], permutation: np.ndarray | None,
+            reference_dir: Path, data_dir: Path, work_dir: Path, limits: Limits, seed: int) -> None:
     """In place: for each accuracy outcome, un-permute the student's predictions and add the grader's own
     predictions from the trained weights and from the weights before training (or the reason they could not
     be made). Whatever the student's values are, the outcome of that check alone is affected: a value that
     cannot be read is that check's failure (a message in place of the predictions), never the grader's."""
-    for probe, model in MODEL_OF_CHECK.items():
+    for probe, model in record.rescored.items():  # accuracy probe -> the answer key's model to load
         outcome = outcomes.get(probe)
         if outcome is None or not outcome.ok or not isinstance(outcome.value, dict):
             continue
@@ -53,7 +51,7 @@ def rescore(*, outcomes: dict[str, ProbeOutcome], permutation: np.ndarray | None
                 value["predictions"] = TensorValue(unpermute(predictions.array, permutation), predictions.kind,
                                                    predictions.dtype, predictions.device)
             value[GRADER_PREDICTIONS], value[INITIAL_PREDICTIONS] = _grader_predictions(
-                trained, initial, model=model, probe=probe, reference_dir=reference_dir, module=module,
+                trained, initial, record=record, model=model, probe=probe, reference_dir=reference_dir,
                 data_dir=data_dir, work_dir=work_dir, limits=limits, seed=seed)
         except Exception as exc:  # noqa: BLE001 - values made by student code: this check's failure only
             value[GRADER_PREDICTIONS] = pair(f"학습된 모델의 파라미터를 읽을 수 없습니다 ({type(exc).__name__})",
@@ -72,8 +70,9 @@ def _weight_arrays(weights: Any) -> list[np.ndarray] | None:
     return [np.asarray(w.array, dtype=np.float32) for w in weights]
 
 
-def _grader_predictions(trained: Any, initial: Any, *, model: str, probe: str, reference_dir: Path, module: str,
-                        data_dir: Path, work_dir: Path, limits: Limits, seed: int) -> tuple[Any, Any]:
+def _grader_predictions(trained: Any, initial: Any, *, record: Assignment, model: str, probe: str,
+                        reference_dir: Path, data_dir: Path, work_dir: Path, limits: Limits,
+                        seed: int) -> tuple[Any, Any]:
     """(predictions of the trained weights or why there are none, predictions of the initial weights or None)."""
     arrays, before = _weight_arrays(trained), _weight_arrays(initial)
     if arrays is None:
@@ -86,7 +85,7 @@ def _grader_predictions(trained: Any, initial: Any, *, model: str, probe: str, r
     context = {"data_dir": str(data_dir), "model": model, "weights": str(paths["weights"]),
                "initial_weights": str(paths["initial_weights"]) if before is not None else ""}
     try:
-        outcome = run_probes(assignment="image_classification", module_dir=reference_dir, module=module,
+        outcome = run_probes(assignment=record.name, module_dir=reference_dir, module=record.module,
                              probes=[ProbeRequest("score_weights", limits.train_seconds)], limits=limits,
                              work_dir=work_dir / f"{probe}-rescore", seed=seed, context=context)["score_weights"]
     finally:

@@ -24,7 +24,9 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from autograder.paths import ASSIGNMENT_MODULES, repo_root
+from autograder.assignments import AssignmentError, get_assignment
+from autograder.paths import repo_root
+from autograder.tree import walk_files
 from autograder.feedback.language import DEFAULT_LANGUAGE, check_language
 from autograder.run.limits import Limits
 
@@ -47,6 +49,7 @@ class BundleConfig:
     limits: dict[str, float] = field(default_factory=lambda: asdict(GRADESCOPE_LIMITS))
     language: str = DEFAULT_LANGUAGE  # of results.json: 'ko+en', 'ko' or 'en' (autograder.feedback.language)
     package: str = ""
+    assignment_package: str = ""  # an assignment from outside the package: its folder's name under assignment/
 
 
 def _package_files() -> list[tuple[Path, str]]:
@@ -90,15 +93,19 @@ def build_bundle(*, assignment: str, out_dir: Path, solutions_dir: Path, skip: t
     `skip` leaves checks out (as `autograder grade --skip`), `limits` bound student code on Gradescope.
     Raises ValueError when the assignment or its answer key is missing.
     """
-    if assignment not in ASSIGNMENT_MODULES:
-        raise ValueError(f"unknown assignment {assignment!r}; choose one of {', '.join(ASSIGNMENT_MODULES)}")
+    try:
+        record = get_assignment(assignment)
+    except AssignmentError as exc:
+        raise ValueError(str(exc)) from None
+    module = record.module
     key = Path(solutions_dir) / assignment
-    if not (key / f"{ASSIGNMENT_MODULES[assignment]}.py").is_file():
-        raise ValueError(f"{key}: no answer key ({ASSIGNMENT_MODULES[assignment]}.py); run `autograder assign` first")
+    if not (key / f"{module}.py").is_file():
+        raise ValueError(f"{key}: no answer key ({module}.py); run `autograder assign` first")
     from autograder.course.remote import package_digest
 
+    outside = Path(record.package_dir) if record.package_dir else None
     config = BundleConfig(assignment=assignment, skip=sorted(skip), limits=asdict(limits), package=package_digest(),
-                          language=check_language(language))
+                          language=check_language(language), assignment_package=outside.name if outside else "")
     entries: list[tuple[bytes, str, int]] = []  # (data, name in the zip, unix mode)
     entries.append((_template("setup.sh"), "setup.sh", 0o755))
     entries.append((_template("run_autograder"), "run_autograder", 0o755))
@@ -110,6 +117,9 @@ def build_bundle(*, assignment: str, out_dir: Path, solutions_dir: Path, skip: t
         entries.append((data, name, 0o644))
     for path, name in _package_files():
         entries.append((path.read_bytes(), name, 0o644))
+    if outside is not None:  # its probes and checks travel with the grader (run.py registers them)
+        for relative, path in walk_files(outside):
+            entries.append((path.read_bytes(), f"assignment/{outside.name}/{relative}", 0o644))
     for path in sorted(key.rglob("*")):
         if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
             entries.append((path.read_bytes(), f"key/solutions/{assignment}/{path.relative_to(key).as_posix()}", 0o600))

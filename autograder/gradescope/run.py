@@ -104,27 +104,42 @@ def grade_answer_key(paths: dict[str, Path]) -> int:
 
 
 def install_data(paths: dict[str, Path]) -> int:
-    """Put CIFAR-10 in source/data: copied from `$CIFAR10_ROOT` when it holds it, else downloaded (setup.sh
-    has the internet on Gradescope). Then check it loads."""
-    config = read_config(paths)
-    if config["assignment"] != "image_classification":
-        return 0
-    sys.path.insert(0, str(paths["solutions"] / "image_classification"))
-    import cifar10  # the answer key's data module, the one grading uses
+    """Put the assignment's data set (CIFAR-10 for image_classification) in source/data: copied from the folder its
+    `root_env` names (`$CIFAR10_ROOT`) when that holds it, else downloaded (setup.sh has the internet on
+    Gradescope). Then check it loads, with the answer key's own data module (the one grading uses)."""
+    from autograder.assignments import get_assignment
+    from autograder.grade.data import load_data_module
 
+    record = get_assignment(read_config(paths)["assignment"])
+    if record.data is None:
+        return 0
+    loader = load_data_module(record, solutions_dir=paths["solutions"])
     target = paths["data"]
     target.mkdir(parents=True, exist_ok=True)
-    given = os.environ.get("CIFAR10_ROOT")
+    given = os.environ.get(record.data.root_env) if record.data.root_env else None
     if given and Path(given).is_dir():
-        for name in ("cifar10-jpeg.tar.gz", "cifar10-jpeg.tar.gz.sha256", "cifar-10-batches-py", "cifar10-jpeg"):
+        for name in record.data.files:
             source = Path(given) / name
             if source.is_file():
                 shutil.copy2(source, target / name)
             elif source.is_dir():
                 shutil.copytree(source, target / name, dirs_exist_ok=True)
-    arrays = cifar10.load_cifar10(data_dir=target, download=True)
-    print(f"CIFAR-10 in {target}: {arrays}")
+    arrays = getattr(loader, record.data.load)(data_dir=target, download=True)
+    print(f"{record.data.module} data in {target}: {arrays}")
     return 0
+
+
+def register_assignment(paths: dict[str, Path]) -> None:
+    """An assignment from outside the package came in the bundle (source/assignment/<folder>/): put it in the
+    registry (`$AUTOGRADER_ASSIGNMENTS`) before anything looks assignments up."""
+    from autograder.assignments import ASSIGNMENTS_ENV
+
+    try:
+        folder = read_config(paths).get("assignment_package", "")
+    except (OSError, ValueError):
+        return  # no config: run_submission says so in results.json
+    if folder:
+        os.environ[ASSIGNMENTS_ENV] = str(paths["source"] / "assignment" / folder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--data", action="store_true", help="install CIFAR-10 into source/data (setup.sh)")
     options = parser.parse_args(argv)
     paths = layout(options.root)
+    register_assignment(paths)
     if options.data:
         return install_data(paths)
     if options.answer_key:

@@ -10,6 +10,7 @@ failure, whatever its cause, is a refusal: `IntakeError`, which the grader repor
 no partial copy is left behind.
 """
 from autograder.intake.archives import unpack_archive
-from autograder.intake.copy import IntakeError, IntakeLimits, Received, copy_tree, receive_submission
+from autograder.intake.copy import IntakeError, IntakeLimits, Received, copy_tree
+from autograder.intake.receive import receive_submission
 
 __all__ = ["IntakeError", "IntakeLimits", "Received", "copy_tree", "receive_submission", "unpack_archive"]

@@ -20,7 +20,8 @@ from typing import BinaryIO
 
 from autograder.feedback.language import pair
 from autograder.intake import tarscan, zipscan
-from autograder.intake.copy import (IntakeError, IntakeLimits, Received, _ignored, _too_large, absurd_name, refusals,
+from autograder.tree import ignored
+from autograder.intake.copy import (IntakeError, IntakeLimits, Received, too_large, absurd_name, refusals,
                                     shown_name, unreadable_name)
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
@@ -39,7 +40,7 @@ def _member_path(name: str, *, limits: IntakeLimits) -> PurePosixPath | None:
         raise IntakeError(pair(f"압축 파일에 폴더 밖을 가리키는 경로가 있습니다: {shown_name(name)}",
                                f"The archive holds a path that leads outside its folder: {shown_name(name)}"))
     parts = tuple(p for p in path.parts if p not in ("", "."))
-    if not parts or any(_ignored(p) for p in parts):
+    if not parts or any(ignored(p) for p in parts):
         return None
     if len(parts) > limits.max_depth + 1:
         raise IntakeError(pair(f"압축 파일의 폴더가 너무 깊습니다 ({limits.max_depth}단계까지).",
@@ -73,7 +74,7 @@ def _write(stream: BinaryIO, root: Path, path: PurePosixPath, counters: dict[str
     """Write the member `path` under `root` from `stream`, counting files and bytes as they are written."""
     counters["files"] += 1
     if counters["files"] > limits.max_files:
-        raise _too_large(limits)
+        raise too_large(limits)
     destination = root / path
     with _no_clash(path):
         destination.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
@@ -82,7 +83,7 @@ def _write(stream: BinaryIO, root: Path, path: PurePosixPath, counters: dict[str
         while data := stream.read(chunk):
             counters["bytes"] += len(data)
             if counters["bytes"] > limits.max_bytes:
-                raise _too_large(limits)
+                raise too_large(limits)
             out.write(data)
     destination.chmod(0o644)
 
@@ -115,7 +116,7 @@ def unpack_archive(source: Path, target: Path, *, limits: IntakeLimits = IntakeL
         if lowered.endswith(SINGLE_FILES):
             _place(handle, size, source.name, received, limits)
         elif size > limits.max_archive_bytes:
-            raise _too_large(limits)
+            raise too_large(limits)
         elif lowered.endswith(".zip") or handle.read(4) in ZIP_MAGIC:
             _unzip(handle, size, received, limits)
         else:
@@ -126,7 +127,7 @@ def unpack_archive(source: Path, target: Path, *, limits: IntakeLimits = IntakeL
 def _place(handle: BinaryIO, size: int, name: str, received: Received, limits: IntakeLimits) -> None:
     """A single .py/.ipynb file, placed in the new folder under its own name."""
     if size > limits.max_bytes:
-        raise _too_large(limits)
+        raise too_large(limits)
     if unreadable_name(name) or absurd_name((name,)):
         raise IntakeError(pair(f"파일 이름 {shown_name(name)}을(를) 읽을 수 없습니다 (UTF-8이 아니거나 제어 문자가 있거나 "
                                "너무 깁니다). 이름을 바꿔서 제출하세요.",
@@ -162,7 +163,7 @@ def _unzip(handle: BinaryIO, size: int, received: Received, limits: IntakeLimits
     with zipfile.ZipFile(zipscan.Capped(handle, max_read=listing.size)) as archive:  # type: ignore[arg-type]
         members = archive.infolist()
         if len(members) > limits.max_entries:
-            raise _too_large(limits)
+            raise too_large(limits)
         for member in members:
             path = _member_path(member.filename, limits=limits)
             if path is None:
@@ -209,7 +210,7 @@ def _untar(handle: BinaryIO, received: Received, limits: IntakeLimits) -> None:
         for member in archive:
             count += 1
             if count > limits.max_entries:
-                raise _too_large(limits)
+                raise too_large(limits)
             path = _member_path(member.name, limits=limits)
             if path is None:
                 continue

@@ -13,14 +13,13 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 
 from autograder.feedback.inert import inert
 from autograder.feedback.language import pair
+from autograder.tree import ignored
 
 # Left out quietly: caches and the results file a student may have left in the folder.
-IGNORED = ("__pycache__", "*.pyc", ".ipynb_checkpoints", "results.json", ".git", ".DS_Store", "__MACOSX")
 NAME_CHARS = 200  # how much of one name a note or a refusal shows
 # A name holding any of these is left out (and named, inert): it could not be shown or used safely later.
 UNSAFE_CATEGORIES = ("Cc", "Cs", "Co", "Zl", "Zp")  # controls, lone surrogates (bytes that are not UTF-8), private use
@@ -107,11 +106,8 @@ def absurd_name(parts: tuple[str, ...]) -> bool:
             or any(len(p.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for p in parts))
 
 
-def _ignored(name: str) -> bool:
-    return any(fnmatch(name, pattern) for pattern in IGNORED)
 
-
-def _too_large(limits: IntakeLimits) -> IntakeError:
+def too_large(limits: IntakeLimits) -> IntakeError:
     return IntakeError(pair(f"제출물이 너무 큽니다 ({limits.max_bytes // 2**20} MiB, 파일 {limits.max_files}개까지). "
                             "데이터 파일과 체크포인트는 빼고 코드와 노트북만 제출하세요.",
                             f"The submission is too large (at most {limits.max_bytes // 2**20} MiB in "
@@ -160,7 +156,7 @@ def refusals(target: Path, *, archive: bool) -> Iterator[None]:
         raise _failure(exc, archive=archive) from None
 
 
-def _lstat_or_refuse(source: Path) -> os.stat_result:
+def lstat_or_refuse(source: Path) -> os.stat_result:
     """The submission's own status (a link is not followed), or the refusal that it does not exist."""
     try:
         return os.lstat(source)
@@ -174,7 +170,7 @@ def copy_tree(source: Path, target: Path, *, limits: IntakeLimits = IntakeLimits
     without following links (so nothing outside `source` is ever read), within `limits`."""
     source, target = Path(source), Path(target)
     with refusals(target, archive=False):
-        info = _lstat_or_refuse(source)
+        info = lstat_or_refuse(source)
         if stat.S_ISLNK(info.st_mode):
             raise IntakeError(pair(f"제출물 {shown_name(source.name)}이(가) 심볼릭 링크입니다. 링크가 아닌 실제 폴더를 "
                                    "제출하세요.",
@@ -201,7 +197,7 @@ def _listing(fd: int, counters: dict[str, int], limits: IntakeLimits) -> list[st
         for entry in entries:
             counters["listed"] += 1
             if counters["listed"] > limits.max_entries:
-                raise _too_large(limits)
+                raise too_large(limits)
             names.append(entry.name)
     return sorted(names)
 
@@ -214,7 +210,7 @@ def _copy_folder(fd: int, target: Path, relative: str, received: Received, count
                                f"{shown_name(relative)}"))
     target.mkdir(mode=0o755)
     for name in _listing(fd, counters, limits):
-        if _ignored(name):
+        if ignored(name):
             continue
         shown = f"{relative}{name}"
         if unreadable_name(name):
@@ -227,7 +223,7 @@ def _copy_folder(fd: int, target: Path, relative: str, received: Received, count
         if stat.S_ISDIR(info.st_mode):
             counters["files"] += 1
             if counters["files"] > limits.max_files:
-                raise _too_large(limits)
+                raise too_large(limits)
             child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
             try:
                 _copy_folder(child, target / name, shown + "/", received, counters, limits, depth=depth + 1)
@@ -237,7 +233,7 @@ def _copy_folder(fd: int, target: Path, relative: str, received: Received, count
             counters["files"] += 1
             counters["bytes"] += info.st_size
             if counters["files"] > limits.max_files or counters["bytes"] > limits.max_bytes:
-                raise _too_large(limits)
+                raise too_large(limits)
             _copy_file(fd, name, target / name, info.st_size, limits)
         else:
             kind = " (link)" if stat.S_ISLNK(info.st_mode) else " (special file)"
@@ -257,26 +253,6 @@ def _copy_file(folder_fd: int, name: str, destination: Path, size: int, limits: 
             while chunk := handle.read(1 << 20):
                 written += len(chunk)
                 if written > max(size, 0) + (1 << 20) or written > limits.max_bytes:
-                    raise _too_large(limits)  # it grew while being copied
+                    raise too_large(limits)  # it grew while being copied
                 out.write(chunk)
     os.chmod(destination, 0o644)
-
-
-def receive_submission(source: Path, target: Path, *, limits: IntakeLimits = IntakeLimits()) -> Received:
-    """Take in `source` (a folder, an archive or a single .py/.ipynb file) as a plain folder at `target`.
-
-    Every failure is a refusal (`IntakeError`, Korean and English) and leaves no partial copy behind."""
-    from autograder.intake.archives import ARCHIVE_SUFFIXES, SINGLE_FILES, unpack_archive
-
-    source, target = Path(source), Path(target)
-    lowered = source.name.lower()
-    with refusals(target, archive=lowered.endswith(ARCHIVE_SUFFIXES)):
-        info = _lstat_or_refuse(source)
-        if stat.S_ISREG(info.st_mode):
-            if lowered.endswith(ARCHIVE_SUFFIXES) or lowered.endswith(SINGLE_FILES):
-                return unpack_archive(source, target, limits=limits)
-            raise IntakeError(pair(f"{shown_name(source.name)}은(는) 채점할 수 있는 제출물이 아닙니다. 폴더, .zip, .tar.gz "
-                                   "또는 .py/.ipynb 파일을 제출하세요.",
-                                   f"{shown_name(source.name)} is not a submission the grader can read: hand in a "
-                                   "folder, a .zip or .tar.gz archive, or the .py/.ipynb file."))
-        return copy_tree(source, target, limits=limits)

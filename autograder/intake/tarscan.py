@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from autograder.feedback.language import pair
-from autograder.intake.copy import IntakeError, IntakeLimits, _too_large
+from autograder.intake.copy import IntakeError, IntakeLimits, too_large
 
 BLOCK = 512
 CHUNK = 64 * 1024  # one read of member data
@@ -88,7 +88,7 @@ class _Counted:
                 break
             self.position += len(part)
             if self.position > self._limit:
-                raise _too_large(self._limits)
+                raise too_large(self._limits)
             parts.append(part)
             left -= len(part)
         return b"".join(parts)
@@ -208,13 +208,13 @@ def scan(stream: BinaryIO, *, limits: IntakeLimits) -> Scan:
             raise _refusal("성긴(sparse) 파일은 읽지 않습니다", "sparse files are not read")
         members += 1
         if members > limits.max_entries:
-            raise _too_large(limits)
+            raise too_large(limits)
         size = pax_size if pax_size is not None else size
         folder = kind == b"\0" and block[:100].split(b"\0", 1)[0].endswith(b"/")
         if (kind in REGULAR_TYPES and not folder) or kind not in SUPPORTED_TYPES:
             data_total += size
             if data_total > limits.max_bytes:
-                raise _too_large(limits)
+                raise too_large(limits)
             if reader.skip(_blocks(size)) < _blocks(size):
                 raise _refusal("tar의 파일 하나가 잘렸습니다", "a member's data is cut short")
         chain, pax_size = [], None

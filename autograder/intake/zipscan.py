@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from autograder.feedback.language import pair
-from autograder.intake.copy import IntakeError, IntakeLimits, _too_large
+from autograder.intake.copy import IntakeError, IntakeLimits, too_large
 
 END = struct.Struct("<4s4H2LH")  # the end of central directory record
 END_SIGNATURE = b"PK\x05\x06"
@@ -94,7 +94,7 @@ def directory(handle: BinaryIO, file_size: int, *, limits: IntakeLimits) -> Dire
     if start < 0 or size > file_size:
         raise _broken("its list of members lies about its size or place")
     if size > limits.max_directory_bytes or entries > limits.max_entries:
-        raise _too_large(limits)
+        raise too_large(limits)
     handle.seek(start)
     listing = handle.read(size)
     return Directory(start=start, size=size, entries=_count(listing, size, limits=limits))
@@ -120,7 +120,7 @@ def _count(listing: bytes, size: int, *, limits: IntakeLimits) -> int:
                                        "make the archive again and hand it in.")) from None
         count += 1
         if count > limits.max_entries:
-            raise _too_large(limits)
+            raise too_large(limits)
         position += ENTRY.size + name_length + extra_length + comment_length
     return count
 

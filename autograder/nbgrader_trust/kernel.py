@@ -29,12 +29,13 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool
 
+from autograder.assignments import ASSIGNMENTS_ENV, all_assignments
 from autograder.grade.isolation import ALLOW_UNCONFINED_ENV
 from autograder.run import confine as sandbox_confine
 
 #: Environment variables the confined kernel keeps (everything else, answer-key paths included, is dropped).
 KERNEL_ENV_KEEP = ("LANG", "LC_ALL", "CIFAR10_ROOT", "COURSE_QUICK_RUN", "AUTOGRADER_LANG", "AUTOGRADER_SKIP", "AUTOGRADER_TRUSTED_GRADES",
-                   "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+                   ASSIGNMENTS_ENV, "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 #: Memory-hungry notebooks train on CIFAR-10 in the kernel: its private /tmp holds the decoded cache (~190 MB).
 KERNEL_TMP_MIB = 2048
 KERNEL_PROCESSES = 512
@@ -89,6 +90,7 @@ class ConfinedKernelManager(AsyncKernelManager):
                 os.chown(self._socket_dir, *ids)
             os.chmod(self._socket_dir, 0o700)
             data = [Path(os.environ["CIFAR10_ROOT"])] if os.environ.get("CIFAR10_ROOT") else []
+            data += [Path(a.package_dir) for a in all_assignments() if a.package_dir]  # the course's own, read-only
             plan = kernel_plan(notebook_dir=notebook_dir, socket_dir=self._socket_dir, ids=ids, data_dirs=data,
                                user_namespace=not root)
             support = sandbox_confine.check_confinement(plan, work_dir=self._socket_dir / "check")

@@ -10,3 +10,6 @@ INITIAL_WEIGHTS = "initial weights"
 GRADER_PREDICTIONS = "grader predictions"
 #: The grader's predictions of the weights before training.
 INITIAL_PREDICTIONS = "initial predictions"
+#: The test set's labels: added by the grader to the answer key's result for the checks that need data (every check
+#: takes (student, reference)); no child ever sees them.
+TEST_LABELS = "test labels"

@@ -128,12 +128,15 @@ def main() -> int:
 
     # Trusted imports happen before the student's folder is put on sys.path, so nothing there can shadow
     # them; the probe functions and the reset functions are looked up now, before the student's import.
+    from autograder.assignments.registry import import_package
     from autograder.probes import get_probe
     from autograder.probes.common import PROGRESS
     from autograder.probes.stored_images import release_free_memory
     from autograder.run.values import UNGRADABLE, ErrorValue, encode_result
 
-    probes = {name: get_probe(spec["assignment"], name) for name in spec["probes"]}
+    if spec.get("package_dir"):  # an assignment from outside the package (bound read-only)
+        import_package(spec["package_dir"])
+    probes = {name: get_probe(spec["probes_module"], name) for name in spec["probes"]}
     threads = int(spec["threads"])
     seed = int(spec["seed"])
     # The functions that set global state, kept before the student's module can replace them; each probe

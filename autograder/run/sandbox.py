@@ -22,18 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from autograder.assignments import get_assignment
 from autograder.feedback.language import pair
 from autograder.run import cgroup, confine
 from autograder.run.accounting import (CpuUsage, group_pids, machine_busy_seconds, memory_mib, namespace_pids,
                                        own_cpu_seconds, peak_rss_mib, uid_pids)
 from autograder.run.limits import Limits
+from autograder.run.status_pipe import RESULT_MAX_BYTES, Message, StatusChannel, decimal, read_available
 from autograder.run.values import ErrorValue, decode_result
 
 ADDRESS_SPACE_SLACK_MIB = 6144  # torch reserves ~3.2 GiB of address space at import; RSS is what we limit
-RESULT_MAX_BYTES = 128 * 1024 * 1024  # one probe's result (JSON or arrays), held in the parent's memory: TwoLayerFC's
-# trained weights (49 MB, float32) and its weights before training (25 MB, float16) fit
 FILE_MAX_BYTES = 64 * 1024 * 1024  # largest file the child may write (RLIMIT_FSIZE), at least output_bytes
-HEADER_MAX_BYTES = 1024
 POLL_SECONDS = 0.05
 RESOURCE_POLL_SECONDS = 0.2
 BETWEEN_PROBES_SECONDS = 60.0
@@ -83,104 +82,6 @@ class ProbeOutcome:
         return self.status == "ok"
 
 
-def _read_available(fd: int, *, limit: int = 8 << 20) -> tuple[bytes, bool]:
-    """What a non-blocking pipe holds now (at most about `limit` bytes: a writer that never stops cannot
-    make one call endless), and whether it reached its end (or failed)."""
-    chunks: list[bytes] = []
-    while sum(map(len, chunks)) < limit:
-        try:
-            chunk = os.read(fd, 1 << 20)
-        except BlockingIOError:
-            return b"".join(chunks), False
-        except OSError:
-            return b"".join(chunks), True
-        if not chunk:
-            return b"".join(chunks), True
-        chunks.append(chunk)
-    return b"".join(chunks), False
-
-
-@dataclass
-class _Message:
-    kind: str
-    name: str
-    text: bytes = b""
-    payload: bytes = b""
-    output: int = 0  # `done`: the size of the child's output log when the check ended
-
-
-class _Channel:
-    """Reads the status pipe and splits it into messages. Lines that are not messages of ours (student
-    code can write to the pipe too) are dropped; it never holds more than one result in memory."""
-
-    def __init__(self, fd: int, *, max_bytes: int = RESULT_MAX_BYTES) -> None:
-        self.fd = fd
-        self.max_bytes = max_bytes
-        self.buffer = bytearray()
-        self.messages: list[_Message] = []
-        self.closed = False
-        self._expect: tuple[str, int, int, int] | None = None
-        self._skipping = False  # inside an over-long line, which is dropped up to its end
-
-    def read(self) -> None:
-        """Read whatever is available (non-blocking) and parse it."""
-        if not self.closed:
-            data, self.closed = _read_available(self.fd)
-            self.buffer += data
-            self._parse()
-
-    def feed(self, data: bytes) -> None:
-        """Parse `data` as if read from the pipe (tests)."""
-        self.buffer += data
-        self._parse()
-
-    def _parse(self) -> None:
-        while True:
-            if self._expect is not None:
-                name, text_size, payload_size, output = self._expect
-                if len(self.buffer) < text_size + payload_size:
-                    return
-                text = bytes(self.buffer[:text_size])
-                payload = bytes(self.buffer[text_size:text_size + payload_size])
-                del self.buffer[:text_size + payload_size]
-                self._expect = None
-                self.messages.append(_Message("done", name, text, payload, output))
-                continue
-            end = self.buffer.find(b"\n")
-            if end < 0:
-                if len(self.buffer) > HEADER_MAX_BYTES:  # an over-long line: drop what we have, skip to its end
-                    del self.buffer[:]
-                    self._skipping = True
-                return
-            if end > HEADER_MAX_BYTES:  # never one of ours: drop it, keep what follows
-                del self.buffer[:end + 1]
-                self._skipping = False
-                continue
-            line = bytes(self.buffer[:end]).decode("utf-8", errors="replace")
-            del self.buffer[:end + 1]
-            if self._skipping:
-                self._skipping = False
-                continue
-            word, _, rest = line.partition(" ")
-            if word == "done":
-                parts = rest.split(" ")
-                if len(parts) == 4 and all(_decimal(part) for part in parts[1:]) \
-                        and max(int(parts[1]), int(parts[2])) <= self.max_bytes:
-                    self._expect = (parts[0], int(parts[1]), int(parts[2]), int(parts[3]))
-            elif word in ("start", "progress", "confined", "sandbox-error"):
-                self.messages.append(_Message(word, rest))
-            # Any other line was not written by our code; it is dropped.
-
-    def take(self) -> list[_Message]:
-        messages, self.messages = self.messages, []
-        return messages
-
-
-def _decimal(text: str) -> bool:
-    """A plain ASCII decimal number (`str.isdigit` also accepts '²' and other digits `int` refuses)."""
-    return text.isascii() and text.isdigit() and len(text) <= 18
-
-
 # --- processes, memory, killing ------------------------------------------------------------------------
 
 def _kill_uid(uid: int, *, rounds: int = 50) -> None:
@@ -218,7 +119,7 @@ class _Output:
     def read(self) -> None:
         """Read whatever is available (non-blocking)."""
         if not self.closed:
-            data, self.closed = _read_available(self.fd)
+            data, self.closed = read_available(self.fd)
             self.total += len(data)
             self.tail += data[-self.keep:]
             if len(self.tail) > self.keep:
@@ -234,7 +135,7 @@ class _Output:
 @dataclass
 class _Child:
     process: subprocess.Popen
-    channel: _Channel
+    channel: StatusChannel
     output: _Output
     out_dir: Path
     ack_fd: int  # the child waits for a byte here after each result, until the parent has read its output
@@ -312,7 +213,7 @@ def child_environment(*, home: Path, threads: int, tmp: Path | None = None) -> d
     return env
 
 
-def _private_copy(module_dir: Path, run_as: tuple[int, int]) -> tuple[Path, Path]:
+def private_copy(module_dir: Path, run_as: tuple[int, int]) -> tuple[Path, Path]:
     """A folder of the child's own, owned by `run_as`: a copy of the module's folder and a home."""
     private = Path(tempfile.mkdtemp(prefix="autograder-student-"))
     copy = private / module_dir.name
@@ -340,7 +241,7 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     private = None
     if confinement is None and run_as is not None:
-        private, copy = _private_copy(Path(spec["module_dir"]), run_as)
+        private, copy = private_copy(Path(spec["module_dir"]), run_as)
         spec = dict(spec, module_dir=str(copy))
     status_read, status_write = os.pipe()
     output_read, output_write = os.pipe()
@@ -404,7 +305,7 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
     else:
         uid = run_as[0] if run_as is not None else None
     # Without the wrapper (another uid, no namespaces) no `confined` message comes: the child is itself.
-    return _Child(process=process, channel=_Channel(status_read), output=_Output(output_read), out_dir=out_dir,
+    return _Child(process=process, channel=StatusChannel(status_read), output=_Output(output_read), out_dir=out_dir,
                   usage=CpuUsage(kernel=group.cpu_seconds if group is not None else None),
                   ack_fd=ack_write, uid=uid, group=group, private=private, confined=confinement is None,
                   wrapped=confinement is not None)
@@ -466,8 +367,11 @@ def run_probes(
     `on_event` is told each probe's start, training progress and outcome as they happen (`ProbeEvent`).
     """
     work_dir.mkdir(parents=True, exist_ok=True)
+    record = get_assignment(assignment)
     base_spec = {
         "assignment": assignment,
+        "probes_module": record.probes_module,
+        "package_dir": record.package_dir,
         "module_dir": str(module_dir),
         "module": module,
         "seed": seed,
@@ -552,7 +456,7 @@ class _Watch:
         self.machine_start = machine_busy_seconds()
         self.grader_start = own_cpu_seconds()
 
-    def handle(self, child: _Child, messages: list[_Message], limits: Limits) -> tuple[str, str] | None:
+    def handle(self, child: _Child, messages: list[Message], limits: Limits) -> tuple[str, str] | None:
         """Apply the child's messages in order; return a failure (of the sandbox, or a check whose output
         went past the limit: it stays `current`)."""
         for message in messages:
@@ -571,7 +475,7 @@ class _Watch:
                 self.tell(ProbeEvent("start", self.current.name))
             elif message.kind == "progress" and self.current is not None:
                 done, _, total = message.name.partition(" ")
-                if _decimal(done) and _decimal(total):  # anyone in the child can write this: display only
+                if decimal(done) and decimal(total):  # anyone in the child can write this: display only
                     self.tell(ProbeEvent("progress", self.current.name, done=int(done), total=int(total)))
             elif message.kind == "done" and self.current is not None and message.name == self.current.name:
                 child.output.read()  # everything it printed before it reported
@@ -753,7 +657,7 @@ def _save(folder: Path, name: str, suffix: str, data: bytes) -> None:
         handle.write(data)
 
 
-def _read_outcome(child: _Child, request: ProbeRequest, message: _Message, seconds: float) -> ProbeOutcome:
+def _read_outcome(child: _Child, request: ProbeRequest, message: Message, seconds: float) -> ProbeOutcome:
     try:
         value = decode_result(message.text, message.payload, max_bytes=RESULT_MAX_BYTES)
     except ValueError as exc:

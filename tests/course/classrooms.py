@@ -7,7 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-from tests.grade.examples import build_submission
+from tests.grade.examples import build_submission, expand_golden
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "grade"
 ACCURACY = ["fc_accuracy", "conv_accuracy"]  # graded in the accuracy examples' own tests; skipped here
@@ -45,7 +45,7 @@ def build_classroom(root: Path, scratch: Path, students: dict[str, str], *, arch
 
 def golden_scores(example: str) -> dict[str, float]:
     """Per check, the score of `example` graded alone."""
-    golden = json.loads((EXAMPLES / example / "golden.json").read_text(encoding="utf-8"))
+    golden = expand_golden(EXAMPLES / example)
     return {name: row["score"] for name, row in golden["checks"].items()}
 
 

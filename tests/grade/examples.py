@@ -1,7 +1,9 @@
 """Helpers shared by the example-submission tests (`submissions/`, `hostile/`): one `example.toml` format.
 
 An example folder holds `example.toml` (its assignment, its base — `solutions` or `release` —, text
-edits, extra files, which checks must lose points) and `golden.json` (the expected result of every check).
+edits, extra files, which checks must lose points) and `golden.json`: the expected score and maximum, and the
+result of every check that does not get full marks (score, status, stable message, figures); every check it
+does not list must pass with full marks, so a new check that passes rewrites no golden file.
 Golden results must hold on every machine of the same kind: CPUs round floats differently over a full
 training epoch, so accuracy figures are kept out of the messages (`…%`) and compared as numbers within
 `FIGURE_TOLERANCE`; the points never depend on them that closely (the targets are far from the reference).
@@ -73,7 +75,7 @@ def stable_message(name: str, message: str) -> str:
 
 
 def summarize(report: Any) -> dict[str, Any]:
-    """What the golden file holds: every check's score, status, stable message and figures."""
+    """The whole result: every check's score, status, stable message and figures."""
     checks = {}
     for r in report.results:
         row = {"score": r.score, "points": r.points, "status": r.status,
@@ -84,14 +86,30 @@ def summarize(report: Any) -> dict[str, Any]:
     return {"score": report.score, "max_score": report.max_score, "checks": checks}
 
 
+def full_marks(row: dict[str, Any]) -> bool:
+    """A check's result that needs no line in a golden file: passed, with all its points."""
+    return row["status"] == "passed" and row["score"] >= row["points"]
+
+
+def golden_form(result: dict[str, Any]) -> dict[str, Any]:
+    """What golden.json holds of a `summarize` result: score, maximum and the checks without full marks."""
+    return {"score": result["score"], "max_score": result["max_score"],
+            "checks": {name: row for name, row in result["checks"].items() if not full_marks(row)}}
+
+
 def golden_differences(result: dict[str, Any], golden: dict[str, Any]) -> list[str]:
-    """How `result` differs from `golden`: exactly, except figures, which may differ by FIGURE_TOLERANCE."""
+    """How `result` (a `summarize` result) differs from `golden` (its `golden_form`): exactly, except figures,
+    which may differ by FIGURE_TOLERANCE; a check the golden file does not list must have full marks."""
     problems = []
     for key in ("score", "max_score"):
         if result[key] != golden[key]:
             problems.append(f"{key}: got {result[key]}, golden {golden[key]}")
-    if set(result["checks"]) != set(golden["checks"]):
-        problems.append(f"checks: got {sorted(result['checks'])}, golden {sorted(golden['checks'])}")
+    missing = sorted(set(golden["checks"]) - set(result["checks"]))
+    if missing:
+        problems.append(f"checks not graded: {missing}")
+    for name in sorted(set(result["checks"]) - set(golden["checks"])):
+        if not full_marks(result["checks"][name]):
+            problems.append(f"{name}: got {result['checks'][name]}, golden: full marks")
     for name in sorted(set(result["checks"]) & set(golden["checks"])):
         got, want = dict(result["checks"][name]), dict(golden["checks"][name])
         got_figures, want_figures = got.pop("figures", {}), want.pop("figures", {})
@@ -104,6 +122,28 @@ def golden_differences(result: dict[str, Any], golden: dict[str, Any]) -> list[s
             if not math.isclose(got_figures[figure], value, abs_tol=FIGURE_TOLERANCE):
                 problems.append(f"{name} {figure}: got {got_figures[figure]}, golden {value} (± {FIGURE_TOLERANCE})")
     return problems
+
+
+def graded_checks(example: dict[str, Any]) -> list[str]:
+    """The checks an example is graded with (the accuracy checks only where it says so), in report order."""
+    from autograder.grade.registry import checks_for
+
+    names = [c.name for c in checks_for(example["assignment"])]
+    skip = tuple(example.get("skip", ())) if example.get("accuracy", False) else ACCURACY_CHECKS
+    return [name for name in names if name not in skip]
+
+
+def expand_golden(folder: Path) -> dict[str, Any]:
+    """golden.json with every graded check: those it does not list, at full marks (message '')."""
+    from autograder.grade.registry import checks_for
+
+    golden = json.loads((folder / "golden.json").read_text(encoding="utf-8"))
+    example = load_example(folder)
+    points = {c.name: c.points for c in checks_for(example["assignment"])}
+    checks = {name: golden["checks"].get(name, {"score": float(points[name]), "points": points[name],
+                                                "status": "passed", "message": ""})
+              for name in graded_checks(example)}
+    return {**golden, "checks": checks}
 
 
 def picture_problems(report: Any) -> list[str]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.feedback.pictures import LOSS_CURVE
-from autograder.grade.checks.image_classification import learning_problem, fc_accuracy
+from autograder.assignments.image_classification.checks import learning_problem, fc_accuracy
 from autograder.grade.rescore import secret_permutation, unpermute
-from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS
+from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS, TEST_LABELS
 from autograder.run.values import TensorValue
 
 LABELS = np.arange(10_000, dtype=np.int64) % 10
@@ -28,7 +28,7 @@ def _grade(student_accuracy: float, grader_accuracy: float, reference_accuracy: 
     student = {"predictions": _predictions(student_accuracy, seed=1), GRADER_PREDICTIONS: _predictions(grader_accuracy, seed=1),
                INITIAL_PREDICTIONS: None if initial_accuracy is None else _predictions(initial_accuracy, seed=3)}
     reference = {"predictions": _predictions(reference_accuracy, seed=2)}
-    return fc_accuracy.grade(student, reference, LABELS)
+    return fc_accuracy.grade(student, {**reference, TEST_LABELS: LABELS})
 
 
 def test_a_model_that_learned_passes_with_its_accuracy() -> None:
@@ -67,7 +67,7 @@ def test_the_pictures_come_from_the_graders_predictions_and_loop() -> None:
     student = {"predictions": _predictions(1.0, seed=1), GRADER_PREDICTIONS: _predictions(0.48, seed=1),
                INITIAL_PREDICTIONS: _predictions(0.1, seed=3), LOSS_CURVE: TensorValue(np.linspace(2.3, 1.5, 39), "tensor", "torch.float32", "cpu")}
     reference = {"predictions": _predictions(0.49, seed=2), LOSS_CURVE: "not a curve"}
-    pictures = fc_accuracy.grade(student, reference, LABELS).pictures
+    pictures = fc_accuracy.grade(student, {**reference, TEST_LABELS: LABELS}).pictures
     confusion = np.array(pictures["confusion"])
     assert confusion.sum() == len(LABELS) and np.trace(confusion) == round(0.48 * len(LABELS))
     assert len(pictures["loss_curve"]) == 39 and pictures["reference_loss_curve"] == []

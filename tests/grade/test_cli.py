@@ -120,10 +120,10 @@ def test_an_exception_in_the_graders_own_code_costs_that_assignment_only(tmp_pat
 
     original = engine._grade_assignment
 
-    def broken(name: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        if name == "image_classification":
+    def broken(record, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if record.name == "image_classification":
             raise KeyError("a bug in the grader")
-        return original(name, *args, **kwargs)
+        return original(record, *args, **kwargs)
 
     monkeypatch.setattr(engine, "_grade_assignment", broken)
     results = tmp_path / "results.json"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from autograder.cli import main
 from autograder.course.tables import class_lines
 from autograder.grade import grade_or_report
-from autograder.grade.engine import find_assignments, near_miss_modules
+from autograder.grade.layout import find_assignments, near_miss_modules
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -67,7 +67,7 @@ def test_a_hint_fits_the_failure() -> None:
     transpose (it never returned a value), the one whose values are wrong is; a plain hint fits every failure."""
     import numpy as np
 
-    from autograder.grade.checks.pytorch_tensor import transpose
+    from autograder.assignments.pytorch_tensor.checks import transpose
     from autograder.run.values import ErrorValue, TensorValue
 
     key = "matrix_transpose(m)"

@@ -45,7 +45,8 @@ from autograder.feedback.language import show
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
 from autograder.run import Limits
-from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, is_slow, language_problems,
+from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, golden_form, is_slow,
+                                  language_problems,
                                   load_example, summarize)
 
 HERE = Path(__file__).resolve().parent
@@ -245,7 +246,7 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
     result = summarize(report)
     golden_path = folder / "golden.json"
     if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        golden_path.write_text(json.dumps(golden_form(result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     # Grading completed within its budget (the answer key's results come from the cache).
     assert elapsed <= limits.total_seconds + 90, f"{folder.name}: grading took {elapsed:.0f} s"

@@ -37,7 +37,7 @@ def test_a_same_user_grading_neither_reads_nor_writes_the_shared_cache(tmp_path:
     assert forged
     before = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
     # --no-confine where no other user can run this Python: student code runs as the grader's own user.
-    monkeypatch.setattr("autograder.grade.engine.usable_by_others", lambda: False)
+    monkeypatch.setattr("autograder.grade.confinement.usable_by_others", lambda: False)
     report = grade_submission(submission=REPO / "solutions" / "pytorch_tensor", assignment="pytorch_tensor",
                               cache_dir=cache, confine=False)
     assert report.score == report.max_score, report.to_text()  # the forged entry was not its reference

@@ -19,7 +19,7 @@ from typing import Iterator
 import jsonschema
 import pytest
 
-from autograder.grade.points import POINTS
+from autograder.assignments import get_assignment
 from autograder.gradescope import build_bundle, bundle_digest
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope runs run_autograder as root")
@@ -116,7 +116,7 @@ def test_answer_key_that_snoops_gets_full_marks_and_sees_nothing(installed: Path
     text = text.replace(old, "    _snoop_answer_key()\n" + old) + SNOOP.replace("@@ROOT@@", str(installed))
     _submit(installed, {"tensor_basics.py": text})
     results = _run(installed, prefix=prefix)
-    assert results["score"] == sum(POINTS["pytorch_tensor"].values()) == 30, json.dumps(results, ensure_ascii=False)[:3000]
+    assert results["score"] == sum(get_assignment("pytorch_tensor").points.values()) == 30, json.dumps(results, ensure_ascii=False)[:3000]
     assert all(test["status"] == "passed" for test in results["tests"])
     assert "LEAKED" not in json.dumps(results)
     if prefix:  # without namespaces it still ran as another user; that is said to the instructor, not the student
@@ -128,7 +128,7 @@ def test_starter_code_gets_zero_with_a_message_per_check(installed: Path, repo_r
     _submit(installed, {"tensor_basics.py": _module(repo_root, "release")})
     results = _run(installed, prefix=NO_SYS_ADMIN)
     assert results["score"] == 0
-    assert len(results["tests"]) == len(POINTS["pytorch_tensor"])
+    assert len(results["tests"]) == len(get_assignment("pytorch_tensor").points)
     for test in results["tests"]:
         assert test["status"] == "failed" and test["score"] == 0 and "TODO" in test["output"]
 

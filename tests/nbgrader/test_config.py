@@ -16,6 +16,7 @@ import pytest
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder.assignments import all_assignments, assignment_names
 from autograder.assign import CODE_STUB, TEXT_STUB
 from autograder.nbgrader_support import (
     CELL_TIMEOUT,
@@ -26,7 +27,6 @@ from autograder.nbgrader_support import (
     ReleaseModules,
     cell_timeout,
 )
-from autograder.paths import ASSIGNMENT_MODULES, TRUSTED_FILES
 from autograder.run import Limits
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,8 +64,8 @@ def test_generate_assignment_writes_the_projects_student_versions(config: Config
 
 def test_autograde_keeps_the_students_modules_and_replaces_the_data_module(config: Config) -> None:
     excluded = config.Autograde.exclude_overwriting
-    assert excluded == {a: [f"{m}.py"] for a, m in ASSIGNMENT_MODULES.items()} == STUDENT_MODULES
-    for assignment, trusted in TRUSTED_FILES.items():
+    assert excluded == {a.name: [f"{a.module}.py"] for a in all_assignments()} == STUDENT_MODULES
+    for assignment, trusted in ((a.name, a.trusted_files) for a in all_assignments() if a.trusted_files):
         assert not set(trusted) & set(excluded[assignment])  # cifar10.py comes from source/, as the grader's
 
 
@@ -138,7 +138,7 @@ def test_feedback_leaves_out_the_hidden_tests(config: Config) -> None:
     folders = [Path(d) for d in config.HTMLExporter.extra_template_basedirs]
     assert any((d / "feedback" / "index.html.j2").is_file() for d in folders)  # nbgrader's own, our base
     assert any((d / "course_feedback" / config.HTMLExporter.template_file).is_file() for d in folders)
-    for assignment in ASSIGNMENT_MODULES:
+    for assignment in assignment_names():
         nb = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
         nb, _ = ClearHiddenTests().preprocess(nb, {})
         text = nbformat.writes(nb)

@@ -7,7 +7,6 @@ the cell's value, an error), and nbgrader's own `determine_grade` scores the cel
 """
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import autograder.notebook as notebook
 from autograder.grade.registry import checks_for
 from autograder.grade.report import CheckResult, GradeReport
 from autograder.notebook import CheckFailed, check, grade_cells
+from tests.grade.examples import expand_golden
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p.parent for p in (REPO / "tests" / "grade" / "submissions").glob("*/golden.json"))
@@ -56,7 +56,7 @@ def test_the_nbgrader_total_is_the_autograder_score(folder: Path, tmp_path: Path
 
     with open(folder / "example.toml", "rb") as handle:
         assignment = tomllib.load(handle)["assignment"]
-    golden = json.loads((folder / "golden.json").read_text(encoding="utf-8"))
+    golden = expand_golden(folder)
     graded = golden["checks"]
     left_out = [c.name for c in checks_for(assignment) if c.name not in graded]  # --skip when it was made
 

@@ -1,5 +1,5 @@
 """The grade cells of the source notebooks map onto the autograder's checks, so nbgrader scores a submission
-as `autograder grade` does: each cell's points are the sum of its checks' points (autograder.grade.points),
+as `autograder grade` does: each cell's points are the sum of its checks' points (the assignment's record, autograder.assignments),
 every check is called by exactly one cell, and a grade cell's hidden tests are nothing but that call.
 """
 from __future__ import annotations
@@ -9,10 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grade.points import POINTS
+from autograder.assignments import assignment_names, get_assignment
 from autograder.grade.registry import checks_for
 from autograder.notebook import grade_cells
-from autograder.paths import ASSIGNMENT_MODULES
 
 REPO = Path(__file__).resolve().parents[2]
 # Grade cells that call no check are worth 0 points: the visible test cells (test_*, so that nbgrader's
@@ -28,7 +27,7 @@ def _source(assignment: str) -> nbformat.NotebookNode:
     return nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
 
 
-@pytest.mark.parametrize("assignment", list(ASSIGNMENT_MODULES))
+@pytest.mark.parametrize("assignment", list(assignment_names()))
 def test_cell_points_are_the_sum_of_their_checks_points(assignment: str) -> None:
     cells = grade_cells(_source(assignment))
     for cell in cells:
@@ -37,14 +36,14 @@ def test_cell_points_are_the_sum_of_their_checks_points(assignment: str) -> None
             continue
         assert not _unscored(cell) and cell.grade_id.startswith("grade_"), cell
         assert cell.assignment == assignment, cell
-        assert cell.points == sum(POINTS[assignment][name] for name in cell.checks), cell
+        assert cell.points == sum(get_assignment(assignment).points[name] for name in cell.checks), cell
     called = [name for cell in cells for name in cell.checks]
     assert sorted(called) == sorted(c.name for c in checks_for(assignment)), "every check in exactly one cell"
-    assert sum(cell.points for cell in cells) == sum(POINTS[assignment].values())
+    assert sum(cell.points for cell in cells) == sum(get_assignment(assignment).points.values())
     assert NOTEBOOK_ONLY[assignment] <= {c.grade_id for c in cells if c.assignment is None}
 
 
-@pytest.mark.parametrize("assignment", list(ASSIGNMENT_MODULES))
+@pytest.mark.parametrize("assignment", list(assignment_names()))
 def test_training_checks_have_cells_of_their_own(assignment: str) -> None:
     """Each full-data training check runs in its own cell, under its own cell time limit."""
     training = {c.name for c in checks_for(assignment) if c.timeout == "train"}
@@ -53,7 +52,7 @@ def test_training_checks_have_cells_of_their_own(assignment: str) -> None:
             assert len(cell.checks) == 1, cell
 
 
-@pytest.mark.parametrize("assignment", list(ASSIGNMENT_MODULES))
+@pytest.mark.parametrize("assignment", list(assignment_names()))
 def test_hidden_tests_only_call_the_check(assignment: str) -> None:
     """The test logic exists once, in the autograder: a grade cell's hidden part is the import and the call."""
     nb = _source(assignment)
@@ -69,7 +68,7 @@ def test_hidden_tests_only_call_the_check(assignment: str) -> None:
         assert lines[:begin] and all(line.startswith("#") for line in lines[:begin]), meta["grade_id"]
 
 
-@pytest.mark.parametrize("assignment", list(ASSIGNMENT_MODULES))
+@pytest.mark.parametrize("assignment", list(assignment_names()))
 def test_the_release_notebook_holds_no_hidden_tests(assignment: str) -> None:
     text = (REPO / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8")
     assert "autograder.notebook" not in text and "HIDDEN TESTS" not in text and f'check(\\"{assignment}' not in text

@@ -31,9 +31,9 @@ from typing import Any
 import nbformat
 import pytest
 
+from autograder.assignments import get_assignment
 from autograder.assign import build_all, find_marker_text
 from autograder.assign.build import diff_trees
-from autograder.grade.points import POINTS
 from autograder.notebook import grade_cells
 from tests.nbgrader.course import copy_course, nbgrader_env
 
@@ -175,7 +175,7 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
                     assert max_score == 0
                     continue
                 graded_by_nbgrader_only = set(full_in_gradebook.get((student, assignment), ()))
-                agreed = sum(POINTS[assignment][name] if name in graded_by_nbgrader_only else checks.get(name, 0.0)
+                agreed = sum(get_assignment(assignment).points[name] if name in graded_by_nbgrader_only else checks.get(name, 0.0)
                              for name in cell.checks)
                 assert score == pytest.approx(agreed), (student, assignment, cell.grade_id, score, agreed)
                 skipped = set(cell.checks) & set(skips[(student, assignment)])
@@ -187,11 +187,11 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
                     expected = cell.points - lost.get(cell.grade_id, 0)
                 assert score == pytest.approx(expected), (student, assignment, cell.grade_id, score, expected)
             total = gb.find_submission(assignment, student)
-            full = sum(POINTS[assignment][c] for c in full_in_gradebook.get((student, assignment), ()))
+            full = sum(get_assignment(assignment).points[c] for c in full_in_gradebook.get((student, assignment), ()))
             assert total.score == pytest.approx(results["score"] + full), (student, assignment, total.score,
                                                                           results["score"])
-            assert total.max_score == sum(POINTS[assignment].values())
-            assert results["max_score"] == total.max_score - sum(POINTS[assignment][c]
+            assert total.max_score == sum(get_assignment(assignment).points.values())
+            assert results["max_score"] == total.max_score - sum(get_assignment(assignment).points[c]
                                                                  for c in cli_skips[(student, assignment)])
 
     # partial credit really happened (a cell with some of its checks failed scores between 0 and its points)
@@ -246,8 +246,8 @@ def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> N
         rows = {(row["student_id"], row["assignment"]): row for row in csv.DictReader(handle)}
     assert set(rows) == set(submitted)
     for key, results in autograder_results.items():
-        full = sum(POINTS[key[1]][c] for c in full_in_gradebook.get(key, ()))
+        full = sum(get_assignment(key[1]).points[c] for c in full_in_gradebook.get(key, ()))
         assert float(rows[key]["score"]) == pytest.approx(results["score"] + full), key
-        assert float(rows[key]["max_score"]) == sum(POINTS[key[1]].values())
+        assert float(rows[key]["max_score"]) == sum(get_assignment(key[1]).points.values())
 
     print(f"[{time.monotonic() - started:6.1f} s] the whole workflow", file=sys.stderr)

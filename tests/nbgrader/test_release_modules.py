@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder.assignments import get_assignment
 from autograder.assign import BuildError, build_all, build_file
 from autograder.nbgrader_support import check_answer_key, write_release_modules
-from autograder.paths import ASSIGNMENT_MODULES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def _nbgrader_copy(source: Path, release: Path) -> None:
 def test_the_student_versions_replace_nbgraders_copies(tmp_path: Path, assignment: str) -> None:
     source, release = REPO / "source" / assignment, tmp_path / "release" / assignment
     _nbgrader_copy(source, release)
-    module = release / f"{ASSIGNMENT_MODULES[assignment]}.py"
+    module = release / f"{get_assignment(assignment).module}.py"
     assert "### BEGIN SOLUTION" in module.read_text(encoding="utf-8")  # the trap: solutions in release/
     written = write_release_modules(source, release)
     assert sorted(p.name for p in written) == sorted(p.name for p in source.glob("*.py"))

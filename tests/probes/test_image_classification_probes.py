@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from autograder.probes import image_classification as probes
+from autograder.assignments.image_classification import probes
 from tests.assignments.test_classifier_solution import _load
 
 CLASSIFIER = _load()

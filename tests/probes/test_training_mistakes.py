@@ -10,8 +10,8 @@ import torch.nn.functional as F
 
 from autograder.feedback.diagnosis import (EVALUATE_ACCURACY_MISTAKES, EVALUATE_LOSS_MISTAKES, TRAIN_RETURN_MISTAKES,
                                            TRAIN_STEP_MISTAKES, matching_mistakes)
-from autograder.probes import image_classification as probes
-from autograder.probes import training_mistakes
+from autograder.assignments.image_classification import probes
+from autograder.assignments.image_classification import training_mistakes
 from autograder.run.values import TensorValue
 from tests.assignments.test_classifier_solution import _load
 

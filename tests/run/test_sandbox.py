@@ -8,14 +8,14 @@ from pathlib import Path
 
 
 from autograder.run import Limits, ProbeRequest, run_probes
-from autograder.run.sandbox import HEADER_MAX_BYTES, _Channel
+from autograder.run.status_pipe import HEADER_MAX_BYTES, StatusChannel
 from tests.run.modules import answer_key_with
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def channel() -> _Channel:
-    return _Channel(-1, max_bytes=1000)
+def channel() -> StatusChannel:
+    return StatusChannel(-1, max_bytes=1000)
 
 
 def test_messages_are_split_whatever_the_chunks() -> None:
@@ -158,10 +158,10 @@ def matrix_transpose(a):
 
 
 def test_a_private_copy_belongs_to_the_unprivileged_user(tmp_path: Path) -> None:
-    from autograder.run.sandbox import _private_copy
+    from autograder.run.sandbox import private_copy
 
     folder = answer_key_with(tmp_path, "")
-    private, copy = _private_copy(folder, (54321, 54321))
+    private, copy = private_copy(folder, (54321, 54321))
     try:
         assert (copy / "tensor_basics.py").read_bytes() == (folder / "tensor_basics.py").read_bytes()
         assert all(p.lstat().st_uid == 54321 for p in [private, *private.rglob("*")])

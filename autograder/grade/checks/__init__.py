@@ -1,1 +1,2 @@
-"""The checks of each assignment, one module per assignment (`checks_for(name)` lists them in order)."""
+"""What every assignment's checks share (`common`); each assignment's checks live in its package
+(`autograder.assignments`)."""

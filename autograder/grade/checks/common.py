@@ -6,7 +6,7 @@ from typing import Any, Callable
 from autograder.feedback.catalog import bilingual
 from autograder.feedback.language import pair
 from autograder.grade.compare import compare, error_both, todo_not_done, ungradable
-from autograder.grade.registry import Verdict
+from autograder.grade.verdict import Verdict
 from autograder.run.values import UNGRADABLE, ErrorValue, TensorValue
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from autograder.assignments.pytorch_tensor import keys
 from autograder.probes.common import attempt, is_error
 
 MODULE = "tensor_basics"
@@ -18,7 +19,7 @@ def _matrix() -> np.ndarray:
 
 def probe_zeros_and_ones(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     return {
-        "make_zeros_and_ones((2, 3))": attempt(tb.make_zeros_and_ones, (2, 3)),
+        keys.MAKE_ZEROS_AND_ONES_2_3: attempt(tb.make_zeros_and_ones, (2, 3)),
         "make_zeros_and_ones((4,))": attempt(tb.make_zeros_and_ones, (4,)),
     }
 
@@ -45,11 +46,11 @@ def probe_indexing(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "get_element(m, 1, 2)": attempt(tb.get_element, m.copy(), 1, 2),
         "get_element(m, -1, -1)": attempt(tb.get_element, m.copy(), -1, -1),
         "get_row(m, 2)": attempt(tb.get_row, m.copy(), 2),
-        "get_column(m, 1)": attempt(tb.get_column, m.copy(), 1),
-        "get_block(m, rows=(0, 2), cols=(1, 4))": attempt(tb.get_block, m.copy(), (0, 2), (1, 4)),
-        "select_greater_than(m, 6.5)": attempt(tb.select_greater_than, m.copy(), 6.5),
+        keys.GET_COLUMN_M_1: attempt(tb.get_column, m.copy(), 1),
+        keys.GET_BLOCK_M_ROWS_0_2_COLS_1_4: attempt(tb.get_block, m.copy(), (0, 2), (1, 4)),
+        keys.SELECT_GREATER_THAN_M_6_5: attempt(tb.select_greater_than, m.copy(), 6.5),
         # a threshold equal to an element: strictly greater leaves it out (`>=` would keep it)
-        "select_greater_than(m, m[1, 2]) (a threshold that is an element)":
+        keys.SELECT_GREATER_THAN_M_M_1_2_A_THRESHOLD_THAT_IS_AN_ELEMENT:
             attempt(tb.select_greater_than, m.copy(), float(m[1, 2])),
     }
 
@@ -79,8 +80,8 @@ def probe_arithmetic(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     return {
         **_keeping_inputs("matrix_sum(a, b)", tb.matrix_sum, a, b),
         **_keeping_inputs("matrix_difference(a, b)", tb.matrix_difference, a, b),
-        **_keeping_inputs("elementwise_product(a, b)", tb.elementwise_product, a, b),
-        **_keeping_inputs("matrix_product(a, c)", tb.matrix_product, a, c),
+        **_keeping_inputs(keys.ELEMENTWISE_PRODUCT_A_B, tb.elementwise_product, a, b),
+        **_keeping_inputs(keys.MATRIX_PRODUCT_A_C, tb.matrix_product, a, c),
         **_keeping_inputs("scalar_multiple(a, 2.5)", tb.scalar_multiple, a, 2.5),
     }
 
@@ -89,13 +90,13 @@ def probe_mean(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     m = _matrix()
     return {
         "matrix_mean(m)": attempt(tb.matrix_mean, m.copy()),
-        "matrix_mean(m, axis=0)": attempt(tb.matrix_mean, m.copy(), axis=0),
-        "matrix_mean(m, axis=1)": attempt(tb.matrix_mean, m.copy(), axis=1),
+        keys.MATRIX_MEAN_M_AXIS_0: attempt(tb.matrix_mean, m.copy(), axis=0),
+        keys.MATRIX_MEAN_M_AXIS_1: attempt(tb.matrix_mean, m.copy(), axis=1),
     }
 
 
 def probe_transpose(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    return {"matrix_transpose(m)": attempt(tb.matrix_transpose, _matrix())}
+    return {keys.MATRIX_TRANSPOSE_M: attempt(tb.matrix_transpose, _matrix())}
 
 
 def probe_list_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +105,7 @@ def probe_list_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "list_to_tensor([[1, 2], [3, 4]])": attempt(tb.list_to_tensor, [[1, 2], [3, 4]]),
         "list_to_tensor([0.5, 1.5])": attempt(tb.list_to_tensor, [0.5, 1.5]),
         "tensor_to_list(t)": back,
-        "type(tensor_to_list(t))": back if is_error(back) else type(back).__name__,
+        keys.TYPE_TENSOR_TO_LIST_T: back if is_error(back) else type(back).__name__,
     }
 
 
@@ -121,8 +122,8 @@ def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     converted = attempt(tb.tensor_to_numpy, grad_tensor * 2)
     return {
         "numpy_to_tensor(a)": tensor,
-        "numpy_to_tensor(a) shares memory with a": shares,
-        "tensor_to_numpy(t * 2) for t requiring grad": converted,
+        keys.NUMPY_TO_TENSOR_A_SHARES_MEMORY_WITH_A: shares,
+        keys.TENSOR_TO_NUMPY_T_2_FOR_T_REQUIRING_GRAD: converted,
         "type(tensor_to_numpy(t * 2))": type(converted).__name__,
     }
 
@@ -133,10 +134,10 @@ def probe_get_device(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     try:
         # Pretend a GPU is there (and then that none is): the choice must follow torch.cuda.is_available().
         torch.cuda.is_available = lambda: True  # type: ignore[assignment]
-        results["get_device() with a GPU"] = attempt(tb.get_device)
+        results[keys.GET_DEVICE_WITH_A_GPU] = attempt(tb.get_device)
         results["get_device(prefer_cuda=False) with a GPU"] = attempt(tb.get_device, prefer_cuda=False)
         torch.cuda.is_available = lambda: False  # type: ignore[assignment]
-        results["get_device() without a GPU"] = attempt(tb.get_device)
+        results[keys.GET_DEVICE_WITHOUT_A_GPU] = attempt(tb.get_device)
     finally:
         torch.cuda.is_available = original  # type: ignore[assignment]
     # A torch.device or a device string are both fine; what matters is the kind of device chosen.
@@ -164,7 +165,7 @@ def probe_to_device(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     device = target_device()
     moved = attempt(tb.to_device, torch.ones(2, 3), device)
     return {
-        "to_device(t, device).device.type": moved.device.type if isinstance(moved, torch.Tensor) else moved,
+        keys.TO_DEVICE_T_DEVICE_DEVICE_TYPE: moved.device.type if isinstance(moved, torch.Tensor) else moved,
         "to_device(t, device).shape": tuple(moved.shape) if isinstance(moved, torch.Tensor) else None,
         "expected device": device.type,
     }
@@ -174,12 +175,12 @@ def probe_squeeze(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     t = torch.arange(6.0).reshape(2, 3)
     return {
         **_keeping_inputs("add_dimension(t, 0)", tb.add_dimension, t, 0),
-        "add_dimension(t, 1)": attempt(tb.add_dimension, t.clone(), 1),
+        keys.ADD_DIMENSION_T_1: attempt(tb.add_dimension, t.clone(), 1),
         "add_dimension(t, -1)": attempt(tb.add_dimension, t.clone(), -1),
         **_keeping_inputs("remove_size_one_dimensions(t of shape (1, 2, 1, 3))", tb.remove_size_one_dimensions,
                           t.reshape(1, 2, 1, 3)),
         # no size-1 dimension: nothing to remove (a hard-coded squeeze(0) or squeeze(2) is caught here)
-        "remove_size_one_dimensions(t of shape (2, 1, 3, 1))": attempt(tb.remove_size_one_dimensions,
+        keys.REMOVE_SIZE_ONE_DIMENSIONS_T_OF_SHAPE_2_1_3_1: attempt(tb.remove_size_one_dimensions,
                                                                         t.reshape(2, 1, 3, 1)),
     }
 
@@ -191,10 +192,10 @@ def probe_view_reshape(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     transposed = torch.arange(24.0).reshape(4, 6).t()  # (6, 4), not contiguous
     return {
         "view_as_rows(t, 3)": viewed,
-        "view_as_rows(t, 3) shares memory with t": shares,
+        keys.VIEW_AS_ROWS_T_3_SHARES_MEMORY_WITH_T: shares,
         "reshape_as_rows(t, 8)": attempt(tb.reshape_as_rows, t, 8),
-        "reshape_as_rows(t.t(), 2) on a non-contiguous tensor": attempt(tb.reshape_as_rows, transposed, 2),
-        "view_as_rows(t.t(), 2) on a non-contiguous tensor": _error_type(attempt(tb.view_as_rows, transposed, 2)),
+        keys.RESHAPE_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR: attempt(tb.reshape_as_rows, transposed, 2),
+        keys.VIEW_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR: _error_type(attempt(tb.view_as_rows, transposed, 2)),
     }
 
 
@@ -207,9 +208,9 @@ def probe_cat_stack(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     a = torch.arange(6.0).reshape(2, 3)
     b = torch.arange(6.0, 12.0).reshape(2, 3)
     return {
-        "concatenate([a, b], dim=0)": attempt(tb.concatenate, [a, b], dim=0),
+        keys.CONCATENATE_A_B_DIM_0: attempt(tb.concatenate, [a, b], dim=0),
         "concatenate([a, b], dim=1)": attempt(tb.concatenate, [a, b], dim=1),
-        "stack([a, b], dim=0)": attempt(tb.stack, [a, b], dim=0),
+        keys.STACK_A_B_DIM_0: attempt(tb.stack, [a, b], dim=0),
         "stack([a, b], dim=2)": attempt(tb.stack, [a, b], dim=2),
         "concatenate([a, b]) (dim left at its default)": attempt(tb.concatenate, [a, b]),
         "stack([a, b]) (dim left at its default)": attempt(tb.stack, [a, b]),
@@ -222,7 +223,7 @@ def probe_autograd(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     y = torch.randn(8, generator=generator)  # (N,)
     w = torch.tensor([0.5, -1.0, 2.0])  # (D,)
     result = attempt(tb.autograd_gradient, w, x, y)
-    out: dict[str, Any] = {"w after the call (must be unchanged)": w, "w.requires_grad after the call": w.requires_grad}
+    out: dict[str, Any] = {keys.W_AFTER_THE_CALL_MUST_BE_UNCHANGED: w, keys.W_REQUIRES_GRAD_AFTER_THE_CALL: w.requires_grad}
     if isinstance(result, tuple) and len(result) == 2:
         out["loss"], out["gradient"] = result
     else:
@@ -242,7 +243,7 @@ def probe_mse(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     grads = attempt(tb.linear_mse_gradients, w, b, x, y)
     out: dict[str, Any] = {"linear_mse_loss(w, b, x, y)": attempt(tb.linear_mse_loss, w, b, x, y)}
     if isinstance(grads, tuple) and len(grads) == 2:
-        out["dL/dw"], out["dL/db"] = grads
+        out[keys.DL_DW], out[keys.DL_DB] = grads
     else:
         out["linear_mse_gradients(w, b, x, y)"] = grads if is_error(grads) else f"a {type(grads).__name__}, not a (dw, db) pair"
     return out
@@ -282,7 +283,7 @@ def _gradient_descent_results(tb: Any, x: torch.Tensor, y: torch.Tensor, call: s
                                                                "w": _number(defaults.w)}
     except (AttributeError, TypeError, ValueError) as exc:
         with_defaults = f"not a GDResult with w, b and losses ({exc})"
-    return {**values, "types of w, b and the losses": types,
+    return {**values, keys.TYPES_OF_W_B_AND_THE_LOSSES: types,
             "gradient_descent(x, y) with the default lr and steps": with_defaults}
 
 

@@ -19,12 +19,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
+from autograder.assignments.image_classification import keys
 from autograder.feedback.diagnosis import EVALUATE_MISTAKES, TRAIN_MISTAKES
 from autograder.feedback.pictures import LOSS_CURVE, LOSS_CURVE_BATCHES
 from autograder.probes.accuracy_keys import INITIAL_WEIGHTS, TRAINED_WEIGHTS
 from autograder.probes.common import ANSWER_KEY_RUN, PROGRESS, StopProbe, attempt, is_error
 from autograder.probes.stored_images import StoredImages, release_free_memory
-from autograder.probes.training_mistakes import evaluate_accuracy_mistakes, evaluate_loss_mistakes, train_mistakes
+from autograder.assignments.image_classification.training_mistakes import evaluate_accuracy_mistakes, evaluate_loss_mistakes, train_mistakes
 
 MODULE = "classifier"
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
@@ -79,7 +80,7 @@ def _layers(model: nn.Module) -> dict[str, Any]:
         elif isinstance(module, nn.Linear):
             linears.append({"in_features": module.in_features, "out_features": module.out_features,
                             "bias": module.bias is not None})
-    return {"convolution layers": convs, "linear layers": linears}
+    return {keys.CONVOLUTION_LAYERS: convs, keys.LINEAR_LAYERS: linears}
 
 
 # The layers the notes ask for. The model probes use sizes that are nobody's default (not the docstring's,
@@ -90,19 +91,19 @@ CONV_PROBE = {"in_channel": 4, "channel_1": 7, "channel_2": 5, "num_classes": 6,
 
 def fc_layer_spec(input_size: int, hidden_size: int, num_classes: int) -> dict[str, Any]:
     """TwoLayerFC's layers as `_layers` reports them: fc1 input -> hidden, fc2 hidden -> classes."""
-    return {"convolution layers": [],
-            "linear layers": [{"in_features": input_size, "out_features": hidden_size, "bias": True},
+    return {keys.CONVOLUTION_LAYERS: [],
+            keys.LINEAR_LAYERS: [{"in_features": input_size, "out_features": hidden_size, "bias": True},
                               {"in_features": hidden_size, "out_features": num_classes, "bias": True}]}
 
 
 def conv_layer_spec(in_channel: int, channel_1: int, channel_2: int, num_classes: int) -> dict[str, Any]:
     """ThreeLayerConvNet's layers: conv 5x5 pad 2, conv 3x3 pad 1, FC channel_2*32*32 -> classes."""
-    return {"convolution layers": [
+    return {keys.CONVOLUTION_LAYERS: [
         {"in_channels": in_channel, "out_channels": channel_1, "kernel_size": [5, 5], "padding": [2, 2],
          "stride": [1, 1], "bias": True},
         {"in_channels": channel_1, "out_channels": channel_2, "kernel_size": [3, 3], "padding": [1, 1],
          "stride": [1, 1], "bias": True}],
-        "linear layers": [{"in_features": channel_2 * 32 * 32, "out_features": num_classes, "bias": True}]}
+        keys.LINEAR_LAYERS: [{"in_features": channel_2 * 32 * 32, "out_features": num_classes, "bias": True}]}
 
 
 def _layer_from_spec(spec: dict[str, Any]) -> nn.Module:
@@ -123,11 +124,11 @@ def repair_layers(model: nn.Module, spec: dict[str, Any]) -> bool:
     named = [(name, m) for name, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     convs = [(n, m) for n, m in named if isinstance(m, nn.Conv2d)]
     linears = [(n, m) for n, m in named if isinstance(m, nn.Linear)]
-    if len(convs) != len(spec["convolution layers"]) or len(linears) != len(spec["linear layers"]):
+    if len(convs) != len(spec[keys.CONVOLUTION_LAYERS]) or len(linears) != len(spec[keys.LINEAR_LAYERS]):
         return False
     replaced = False
-    for (name, _), got, want in [*zip(convs, found["convolution layers"], spec["convolution layers"]),
-                                 *zip(linears, found["linear layers"], spec["linear layers"])]:
+    for (name, _), got, want in [*zip(convs, found[keys.CONVOLUTION_LAYERS], spec[keys.CONVOLUTION_LAYERS]),
+                                 *zip(linears, found[keys.LINEAR_LAYERS], spec[keys.LINEAR_LAYERS])]:
         if got == want:
             continue
         parent_name, _, attribute = name.rpartition(".")
@@ -164,13 +165,13 @@ def probe_transform(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     if is_error(transform):
         return {"build_transform()": transform}
     out = attempt(transform, image)
-    return {"build_transform()(image)": out}
+    return {keys.BUILD_TRANSFORM_IMAGE: out}
 
 
 def probe_unnormalize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     x = torch.linspace(-1.2, 1.2, 2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
     out = attempt(clf.unnormalize, x)
-    return {"unnormalize(x)": out, "x after unnormalize(x) (must be unchanged)": x}
+    return {keys.UNNORMALIZE_X: out, keys.X_AFTER_UNNORMALIZE_X_MUST_BE_UNCHANGED: x}
 
 
 def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -193,8 +194,8 @@ def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     shown = [ax for ax in figure.axes if ax.images]
     result: dict[str, Any] = {
         "visualize(...) returns a matplotlib Figure": "yes",
-        "number of subplots showing an image": len(shown),
-        "subplot titles": [ax.get_title() for ax in shown],
+        keys.NUMBER_OF_SUBPLOTS_SHOWING_AN_IMAGE: len(shown),
+        keys.SUBPLOT_TITLES: [ax.get_title() for ax in shown],
     }
     if shown:
         arrays = []
@@ -202,7 +203,7 @@ def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             data = np.asarray(ax.images[0].get_array(), dtype=np.float64)
             arrays.append(data)
         if all(a.shape == arrays[0].shape for a in arrays):
-            result["pixel values shown"] = np.stack(arrays).astype(np.float32)
+            result[keys.PIXEL_VALUES_SHOWN] = np.stack(arrays).astype(np.float32)
     plt.close("all")
     return result
 
@@ -260,8 +261,7 @@ def _gradient_result(probe: dict[str, Any]) -> dict[str, Any]:
     model.train()
     labels = torch.arange(probe["x"].shape[0]) % 3
     status = attempt(_grad_status, model, probe["x"], labels)
-    key = "parameters without a finite, non-zero gradient after loss.backward()"
-    return {key: status} if isinstance(status, list) else {"backward pass": status}
+    return {keys.NO_GRADIENT: status} if isinstance(status, list) else {keys.BACKWARD_PASS: status}
 
 
 def probe_fc_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -285,8 +285,8 @@ def probe_count_parameters(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     model = nn.Sequential(nn.Linear(7, 5), nn.ReLU(), nn.Linear(5, 3))
     all_trainable = attempt(clf.count_parameters, model)
     model[2].bias.requires_grad_(False)  # a frozen parameter is not trainable
-    return {"count_parameters(Linear(7, 5), ReLU, Linear(5, 3))": all_trainable,
-            "count_parameters(...) with the last bias frozen": attempt(clf.count_parameters, model)}
+    return {keys.COUNT_PARAMETERS_LINEAR_7_5_RELU_LINEAR_5_3: all_trainable,
+            keys.COUNT_PARAMETERS_WITH_THE_LAST_BIAS_FROZEN: attempt(clf.count_parameters, model)}
 
 
 def probe_conv_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -358,12 +358,12 @@ def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     # print_every=2: the optional logging (step 7) runs, as CS231n's `if t % print_every == 0` expects a
     # positive number; whatever it prints never costs points
     returned = attempt(clf.train, model, loader, optimizer, torch.device("cpu"), epoch=1, print_every=2)
-    mode = {"model in training mode during train()": bool(record["training"])} if "training" in record else {}
+    mode = {keys.MODEL_IN_TRAINING_MODE_DURING_TRAIN: bool(record["training"])} if "training" in record else {}
     if is_error(returned):
         # what was seen before it raised still counts (train_mode is graded on its own)
         return {"train(model, loader, optimizer, 'cpu')": returned, **mode}
     return {
-        "forward passes (one per batch)": record.get("forward calls", 0),
+        keys.FORWARD_PASSES_ONE_PER_BATCH: record.get("forward calls", 0),
         **mode,
         "parameters after train()": [p.detach().clone() for p in model.parameters()],
         "train() returns the mean loss per sample": _returned_number(returned),
@@ -407,15 +407,15 @@ def _device_probe(run: Callable[[nn.Module, DataLoader, torch.device], Any], *, 
         F.cross_entropy = original  # type: ignore[assignment]
     if "first input" not in record:
         if is_error(outcome):
-            return {"images moved to device": outcome}
-        return {"images moved to device": "the model was never called"}
-    result = {"images moved to device": record["first input"] == device.type}
+            return {keys.IMAGES_MOVED_TO_DEVICE: outcome}
+        return {keys.IMAGES_MOVED_TO_DEVICE: "the model was never called"}
+    result = {keys.IMAGES_MOVED_TO_DEVICE: record["first input"] == device.type}
     if "labels" in record:
-        result["labels moved to device"] = record["labels"] == device.type
+        result[keys.LABELS_MOVED_TO_DEVICE] = record["labels"] == device.type
     elif is_error(outcome) and "device" in outcome.message.lower() and "meta tensors" not in outcome.message:
-        result["labels moved to device"] = False
+        result[keys.LABELS_MOVED_TO_DEVICE] = False
     else:
-        result["labels moved to device"] = True  # not observable here (own loss function); not held against it
+        result[keys.LABELS_MOVED_TO_DEVICE] = True  # not observable here (own loss function); not held against it
     return result
 
 
@@ -437,7 +437,7 @@ def probe_evaluate_device(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
 
 def _evaluate_call(clf: Any, model: nn.Module, loader: DataLoader, mode: str, label: str) -> dict[str, Any]:
     value = attempt(clf.evaluate, model, loader, torch.device("cpu"), mode=mode)
-    call = f"evaluate(..., mode='{mode}'){label}"
+    call = keys.evaluate_call(mode, label)
     if is_error(value):
         return {call: value}
     if not (isinstance(value, tuple) and len(value) == 2):
@@ -504,7 +504,7 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             # the sizes it was built with (config.hidden_size / channel_1 / channel_2, 3 * 32 * 32 inputs):
             # the constructor's arguments, so that a mistake inside the model class costs nothing here
             seen["model built with"] = built[-1] if built else "not built by calling TwoLayerFC/ThreeLayerConvNet"
-            seen["model device during train()"] = parameters[0].device.type if parameters else "no parameters"
+            seen[keys.MODEL_DEVICE_DURING_TRAIN] = parameters[0].device.type if parameters else "no parameters"
             seen["optimizer"] = type(optimizer).__name__
             group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
             seen["learning rate"] = float(group.get("lr", float("nan")))
@@ -629,8 +629,8 @@ def _run_seeding(clf: Any) -> dict[str, Any]:
             return {"run(seed=5) twice": value}
     if not all(isinstance(v, torch.Tensor) for v in (first, again, other)):
         return {"run(seed=5) twice": "the model was never trained"}
-    return {"run(seed=5) twice: the same initial weights": bool(torch.equal(first, again)),
-            "run(seed=5) and run(seed=6): different initial weights": not bool(torch.equal(first, other))}
+    return {keys.RUN_SEED_5_TWICE_THE_SAME_INITIAL_WEIGHTS: bool(torch.equal(first, again)),
+            keys.RUN_SEED_5_AND_RUN_SEED_6_DIFFERENT_INITIAL_WEIGHTS: not bool(torch.equal(first, other))}
 
 
 def _run_default_device(clf: Any) -> dict[str, Any]:
@@ -651,7 +651,7 @@ def _run_default_device(clf: Any) -> dict[str, Any]:
     with _replaced(clf, replacements):
         returned = attempt(clf.run, clf.TrainConfig(model="fc", epochs=1, hidden_size=20, device=None, limit=8,
                                                    print_every=0))
-    key = "run(device=None): model device during train()"
+    key = keys.RUN_DEVICE_NONE_MODEL_DEVICE_DURING_TRAIN
     return {key: returned if is_error(returned) else seen.get("device", "the model was never trained")}
 
 

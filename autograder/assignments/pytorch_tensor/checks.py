@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.assignments.pytorch_tensor import keys
 from autograder.grade.checks.common import compare_all, compare_parts, error_verdict
 from autograder.feedback.catalog import bilingual
 from autograder.feedback.language import pair
@@ -19,11 +20,9 @@ _KEEP_INPUTS = pair("입력을 바꾸지 말고 새 결과를 돌려주세요", 
                     "(a + b, not a += b)")
 
 
-@check("zeros_and_ones", title="TODO 1 make_zeros_and_ones")
-def zeros_and_ones(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "make_zeros_and_ones((2, 3))": bilingual("Return (np.zeros(shape), np.ones(shape))."),
-    })
+zeros_and_ones = check("zeros_and_ones", title="TODO 1 make_zeros_and_ones", hints={
+    keys.MAKE_ZEROS_AND_ONES_2_3: bilingual("Return (np.zeros(shape), np.ones(shape))."),
+})()
 
 
 def _random_properties(student: dict[str, Any], *, call: str, integer: bool, low: float, high: float) -> Verdict:
@@ -86,119 +85,97 @@ def random_int_matrix(student: dict[str, Any], reference: dict[str, Any]) -> Ver
                              "인덱싱", "indexing") + " (get_element, get_row, get_column, get_block, select_greater_than)")
 def indexing(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_parts(student, reference, check_dtype=False, hints={  # five functions: a fifth of the points each
-        "get_block(m, rows=(0, 2), cols=(1, 4))": bilingual("Slices are half-open: m[r0:r1, c0:c1]."),
-        "select_greater_than(m, 6.5)": bilingual("Use a boolean mask: m[m > threshold]."),
-        "select_greater_than(m, m[1, 2]) (a threshold that is an element)":
+        keys.GET_BLOCK_M_ROWS_0_2_COLS_1_4: bilingual("Slices are half-open: m[r0:r1, c0:c1]."),
+        keys.SELECT_GREATER_THAN_M_6_5: bilingual("Use a boolean mask: m[m > threshold]."),
+        keys.SELECT_GREATER_THAN_M_M_1_2_A_THRESHOLD_THAT_IS_AN_ELEMENT:
             pair("threshold보다 큰 원소만 고르세요(같은 값은 빼야 합니다)", "Strictly greater: an element equal to the "
                  "threshold is left out (m[m > threshold], not >=)."),
-        "get_column(m, 1)": bilingual("A column is m[:, col]."),
+        keys.GET_COLUMN_M_1: bilingual("A column is m[:, col]."),
     })
 
 
 @check("arithmetic", title="TODO 5 " + pair("행렬 연산", "matrix arithmetic"))
 def arithmetic(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_parts(student, reference, hints={  # five functions: a fifth of the points each
-        "matrix_product(a, c)": bilingual("The matrix product is a @ b (np.matmul), not a * b."),
-        "elementwise_product(a, b)": bilingual("The elementwise product is a * b."),
+        keys.MATRIX_PRODUCT_A_C: bilingual("The matrix product is a @ b (np.matmul), not a * b."),
+        keys.ELEMENTWISE_PRODUCT_A_B: bilingual("The elementwise product is a * b."),
         **{f"{call} leaves its inputs unchanged": _KEEP_INPUTS for call in (
             "matrix_sum(a, b)", "matrix_difference(a, b)", "elementwise_product(a, b)", "matrix_product(a, c)",
             "scalar_multiple(a, 2.5)")},
     })
 
 
-@check("mean", title="TODO 6 matrix_mean")
-def mean(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "matrix_mean(m, axis=0)": bilingual("Pass the axis on: a.mean(axis=axis)."),
-        "matrix_mean(m, axis=1)": bilingual("Pass the axis on: a.mean(axis=axis)."),
-    })
+mean = check("mean", title="TODO 6 matrix_mean", hints={
+    keys.MATRIX_MEAN_M_AXIS_0: bilingual("Pass the axis on: a.mean(axis=axis)."),
+    keys.MATRIX_MEAN_M_AXIS_1: bilingual("Pass the axis on: a.mean(axis=axis)."),
+})()
 
 
-@check("transpose", title="TODO 7 matrix_transpose")
-def transpose(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={"matrix_transpose(m)": {
-        "value": bilingual("Use a.T (reshape does not transpose)."),
-        "raised": bilingual("Return a.T: the transpose of any 2-D array, without reshaping it."),
-    }})
+transpose = check("transpose", title="TODO 7 matrix_transpose", hints={keys.MATRIX_TRANSPOSE_M: {
+    "value": bilingual("Use a.T (reshape does not transpose)."),
+    "raised": bilingual("Return a.T: the transpose of any 2-D array, without reshaping it."),
+}})()
 
 
-@check("list_conversion", title="TODO 8 list_to_tensor / tensor_to_list")
-def list_conversion(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "type(tensor_to_list(t))": bilingual("Use t.tolist(), which gives nested Python lists."),
-    })
+list_conversion = check("list_conversion", title="TODO 8 list_to_tensor / tensor_to_list", hints={
+    keys.TYPE_TENSOR_TO_LIST_T: bilingual("Use t.tolist(), which gives nested Python lists."),
+})()
 
 
-@check("numpy_conversion", title="TODO 9 numpy_to_tensor / tensor_to_numpy")
-def numpy_conversion(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "numpy_to_tensor(a) shares memory with a": bilingual("torch.from_numpy(a) shares memory; torch.tensor(a) copies."),
-        "tensor_to_numpy(t * 2) for t requiring grad": bilingual("Detach first: t.detach().cpu().numpy()."),
-    })
+numpy_conversion = check("numpy_conversion", title="TODO 9 numpy_to_tensor / tensor_to_numpy", hints={
+    keys.NUMPY_TO_TENSOR_A_SHARES_MEMORY_WITH_A: bilingual("torch.from_numpy(a) shares memory; torch.tensor(a) copies."),
+    keys.TENSOR_TO_NUMPY_T_2_FOR_T_REQUIRING_GRAD: bilingual("Detach first: t.detach().cpu().numpy()."),
+})()
 
 
-@check("get_device", title="TODO 10 get_device")
-def get_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "get_device() with a GPU": bilingual("Choose 'cuda' when prefer_cuda and torch.cuda.is_available()."),
-        "get_device() without a GPU": bilingual("Fall back to 'cpu' when torch.cuda.is_available() is False."),
-    })
+get_device = check("get_device", title="TODO 10 get_device", hints={
+    keys.GET_DEVICE_WITH_A_GPU: bilingual("Choose 'cuda' when prefer_cuda and torch.cuda.is_available()."),
+    keys.GET_DEVICE_WITHOUT_A_GPU: bilingual("Fall back to 'cpu' when torch.cuda.is_available() is False."),
+})()
 
 
-@check("to_device", title="TODO 11 to_device")
-def to_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "to_device(t, device).device.type": bilingual(
-            "Return t.to(device): the tensor must end up on the device it was given (without a GPU the grader gives "
-            "the 'meta' device, which stands in for 'cuda')."),
-    })
+to_device = check("to_device", title="TODO 11 to_device", hints={
+    keys.TO_DEVICE_T_DEVICE_DEVICE_TYPE: bilingual(
+        "Return t.to(device): the tensor must end up on the device it was given (without a GPU the grader gives "
+        "the 'meta' device, which stands in for 'cuda')."),
+})()
 
 
-@check("squeeze", title="TODO 12 add_dimension / remove_size_one_dimensions")
-def squeeze(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "add_dimension(t, 1)": bilingual("Use t.unsqueeze(dim) with the dim you were given."),
-        "add_dimension(t, 0) leaves its inputs unchanged": _KEEP_INPUTS + " (t.unsqueeze(dim), not t.unsqueeze_(dim))",
-        "remove_size_one_dimensions(t of shape (1, 2, 1, 3)) leaves its inputs unchanged":
-            _KEEP_INPUTS + " (t.squeeze(), not t.squeeze_())",
-        "remove_size_one_dimensions(t of shape (2, 1, 3, 1))": bilingual("Remove every size-1 dimension: t.squeeze() with no dim."),
-    })
+squeeze = check("squeeze", title="TODO 12 add_dimension / remove_size_one_dimensions", hints={
+    keys.ADD_DIMENSION_T_1: bilingual("Use t.unsqueeze(dim) with the dim you were given."),
+    "add_dimension(t, 0) leaves its inputs unchanged": _KEEP_INPUTS + " (t.unsqueeze(dim), not t.unsqueeze_(dim))",
+    "remove_size_one_dimensions(t of shape (1, 2, 1, 3)) leaves its inputs unchanged":
+        _KEEP_INPUTS + " (t.squeeze(), not t.squeeze_())",
+    keys.REMOVE_SIZE_ONE_DIMENSIONS_T_OF_SHAPE_2_1_3_1: bilingual("Remove every size-1 dimension: t.squeeze() with no dim."),
+})()
 
 
-@check("view_reshape", title="TODO 13 view_as_rows / reshape_as_rows")
-def view_reshape(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "view_as_rows(t.t(), 2) on a non-contiguous tensor":
-            bilingual("view_as_rows must use t.view(rows, -1), which needs contiguous memory and so raises here."),
-        "reshape_as_rows(t.t(), 2) on a non-contiguous tensor":
-            bilingual("reshape_as_rows must use t.reshape(rows, -1), which also works on non-contiguous tensors (view does not)."),
-        "view_as_rows(t, 3) shares memory with t": bilingual("view never copies: use t.view(rows, -1)."),
-    })
+view_reshape = check("view_reshape", title="TODO 13 view_as_rows / reshape_as_rows", hints={
+    keys.VIEW_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR:
+        bilingual("view_as_rows must use t.view(rows, -1), which needs contiguous memory and so raises here."),
+    keys.RESHAPE_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR:
+        bilingual("reshape_as_rows must use t.reshape(rows, -1), which also works on non-contiguous tensors (view does not)."),
+    keys.VIEW_AS_ROWS_T_3_SHARES_MEMORY_WITH_T: bilingual("view never copies: use t.view(rows, -1)."),
+})()
 
 
-@check("cat_stack", title="TODO 14 concatenate / stack")
-def cat_stack(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "concatenate([a, b], dim=0)": bilingual("torch.cat joins along an existing dimension; torch.stack adds a new one."),
-        "stack([a, b], dim=0)": bilingual("torch.stack adds a new dimension; torch.cat joins along an existing one."),
-    })
+cat_stack = check("cat_stack", title="TODO 14 concatenate / stack", hints={
+    keys.CONCATENATE_A_B_DIM_0: bilingual("torch.cat joins along an existing dimension; torch.stack adds a new one."),
+    keys.STACK_A_B_DIM_0: bilingual("torch.stack adds a new dimension; torch.cat joins along an existing one."),
+})()
 
 
-@check("autograd", title="TODO 15 autograd_gradient (requires_grad, backward, .grad)")
-def autograd(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, rtol=1e-4, atol=1e-6, hints={
-        "gradient": bilingual("Make w require gradients, compute the mean squared error, call loss.backward(), return w.grad."),
-        "w after the call (must be unchanged)": bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
-        "w.requires_grad after the call": bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
-    })
+autograd = check("autograd", title="TODO 15 autograd_gradient (requires_grad, backward, .grad)", rtol=1e-4, atol=1e-6, hints={
+    "gradient": bilingual("Make w require gradients, compute the mean squared error, call loss.backward(), return w.grad."),
+    keys.W_AFTER_THE_CALL_MUST_BE_UNCHANGED: bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
+    keys.W_REQUIRES_GRAD_AFTER_THE_CALL: bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
+})()
 
 
-@check("mse", title="TODO 16 linear_mse_loss / linear_mse_gradients")
-def mse(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, rtol=1e-4, atol=1e-6, hints={
-        "dL/dw": bilingual("d/dw mean((w*x + b - y)**2) = 2 * mean((w*x + b - y) * x)."),
-        "dL/db": bilingual("d/db mean((w*x + b - y)**2) = 2 * mean(w*x + b - y)."),
-    })
+mse = check("mse", title="TODO 16 linear_mse_loss / linear_mse_gradients", rtol=1e-4, atol=1e-6, hints={
+    keys.DL_DW: bilingual("d/dw mean((w*x + b - y)**2) = 2 * mean((w*x + b - y) * x)."),
+    keys.DL_DB: bilingual("d/db mean((w*x + b - y)**2) = 2 * mean(w*x + b - y)."),
+})()
 
 
 @check("gradient_descent", title="TODO 17 gradient_descent")
@@ -215,6 +192,6 @@ def gradient_descent(student: dict[str, Any], reference: dict[str, Any]) -> Verd
     return compare_all(student, reference, rtol=1e-3, atol=1e-5, hints={
         "losses": bilingual("Record float(loss) once per step, before updating w and b, with the lr and steps you were given."),
         "w": bilingual("Update inside torch.no_grad(): w -= lr * w.grad (the lr you were given), then reset w.grad."),
-        "types of w, b and the losses": pair("GDResult에는 파이썬 float를 넣으세요", "GDResult holds Python floats: "
+        keys.TYPES_OF_W_B_AND_THE_LOSSES: pair("GDResult에는 파이썬 float를 넣으세요", "GDResult holds Python floats: "
                                              "w.item(), b.item() and loss.item(), not tensors."),
     })

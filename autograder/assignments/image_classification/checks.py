@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.assignments.image_classification import keys
 from autograder.grade.checks.common import compare_all, error_verdict, first_differing_key, first_error
 from autograder.grade.registry import Verdict
 from autograder.grade.registry import check as _check
@@ -16,7 +17,7 @@ from autograder.feedback.pictures import LOSS_CURVE, accuracy_pictures
 from autograder.feedback.catalog import bilingual
 from autograder.feedback.language import pair
 from autograder.grade.compare import compare, describe_both
-from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS
+from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS, TEST_LABELS
 from autograder.run.values import TensorValue
 
 check = partial(_check, assignment="image_classification")
@@ -33,38 +34,33 @@ MIN_AGREEMENT = 0.98  # the student's forward and the grader's, on the same trai
 
 @check("transform", title="TODO 1 build_transform: " + pair("픽셀값 0..255 -> [-1, 1]", "pixels 0..255 -> [-1, 1]"))
 def transform(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    got = student.get("build_transform()(image)")
+    got = student.get(keys.BUILD_TRANSFORM_IMAGE)
     if isinstance(got, TensorValue) and got.array.size and got.array.min() >= 0.0 and got.array.max() <= 1.0:
         return Verdict.failed(bilingual("'build_transform()(image)' has values in [0, 1], expected [-1, 1]: after "
                                         "ToTensor(), add Normalize(mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))."))
     return compare_all(student, reference, rtol=1e-5, atol=1e-5, hints={
-        "build_transform()(image)": bilingual("Compose ToTensor() (HWC uint8 -> CHW float in [0, 1]) and Normalize(0.5, 0.5)."),
+        keys.BUILD_TRANSFORM_IMAGE: bilingual("Compose ToTensor() (HWC uint8 -> CHW float in [0, 1]) and Normalize(0.5, 0.5)."),
     })
 
 
-@check("unnormalize", title="TODO 2 unnormalize: " + pair("[0, 1]로 복원", "back to [0, 1]"))
-def unnormalize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "unnormalize(x)": bilingual("Invert Normalize: x * 0.5 + 0.5, then clamp to [0, 1]."),
-        "x after unnormalize(x) (must be unchanged)": bilingual("Do not change the input in place (no mul_/add_/clamp_ on it)."),
-    })
+unnormalize = check("unnormalize", title="TODO 2 unnormalize: " + pair("[0, 1]로 복원", "back to [0, 1]"), hints={
+    keys.UNNORMALIZE_X: bilingual("Invert Normalize: x * 0.5 + 0.5, then clamp to [0, 1]."),
+    keys.X_AFTER_UNNORMALIZE_X_MUST_BE_UNCHANGED: bilingual("Do not change the input in place (no mul_/add_/clamp_ on it)."),
+})()
 
 
-@check("visualize", title="TODO 3 visualize: " + pair("이미지와 클래스 이름을 그린 figure", "a figure of images with class names"))
-def visualize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, atol=1e-4, hints={
-        "pixel values shown": bilingual("Show unnormalize(images): values back in [0, 1], each as (H, W, C) (permute(1, 2, 0))."),
-        "subplot titles": bilingual("Title each subplot with class_names[label]."),
-        "number of subplots showing an image": bilingual("Draw each image on its own subplot (plt.subplots)."),
-    })
+visualize = check("visualize", title="TODO 3 visualize: " + pair("이미지와 클래스 이름을 그린 figure",
+                                                              "a figure of images with class names"), atol=1e-4, hints={
+    keys.PIXEL_VALUES_SHOWN: bilingual("Show unnormalize(images): values back in [0, 1], each as (H, W, C) (permute(1, 2, 0))."),
+    keys.SUBPLOT_TITLES: bilingual("Title each subplot with class_names[label]."),
+    keys.NUMBER_OF_SUBPLOTS_SHOWING_AN_IMAGE: bilingual("Draw each image on its own subplot (plt.subplots)."),
+})()
 
 
-@check("fc_layers", title="TODO 4 TwoLayerFC: " + pair("레이어 (fc1, fc2)", "layers (fc1, fc2)"))
-def fc_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "linear layers": bilingual("TwoLayerFC(input_size, hidden_size, num_classes) needs fc1: input_size -> hidden_size and "
-                         "fc2: hidden_size -> num_classes."),
-    })
+fc_layers = check("fc_layers", title="TODO 4 TwoLayerFC: " + pair("레이어 (fc1, fc2)", "layers (fc1, fc2)"), hints={
+    keys.LINEAR_LAYERS: bilingual("TwoLayerFC(input_size, hidden_size, num_classes) needs fc1: input_size -> hidden_size and "
+                     "fc2: hidden_size -> num_classes."),
+})()
 
 
 @check("fc_forward", title="TODO 4 TwoLayerFC: " + pair(
@@ -81,16 +77,15 @@ _GRADIENT_HINT = pair("forward()가 계산 그래프를 끊지 않아야 합니�
                       ".detach(), .data, .numpy() or torch.no_grad() inside it, and every layer used.")
 
 
-_NO_GRADIENT = "parameters without a finite, non-zero gradient after loss.backward()"
 
 
 def _gradient_verdict(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    problems = student.get(_NO_GRADIENT)
+    problems = student.get(keys.NO_GRADIENT)
     if isinstance(problems, list) and problems:
         shown = ", ".join(str(p) for p in problems[:6]) + (" …" if len(problems) > 6 else "")
         return Verdict.failed(f"{pair('gradient가 닿지 않는 파라미터', 'parameters the gradient does not reach')}: {shown}. "
                               f"{_GRADIENT_HINT}")
-    return compare_all(student, reference, hints={_NO_GRADIENT: _GRADIENT_HINT, "backward pass": _GRADIENT_HINT})
+    return compare_all(student, reference, hints={keys.NO_GRADIENT: _GRADIENT_HINT, keys.BACKWARD_PASS: _GRADIENT_HINT})
 
 
 @check("fc_gradient_flow", title="TODO 4 TwoLayerFC: " + pair(
@@ -99,12 +94,10 @@ def fc_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verd
     return _gradient_verdict(student, reference)
 
 
-@check("count_parameters", title="TODO 5 count_parameters")
-def count_parameters(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "count_parameters(...) with the last bias frozen": bilingual("Count only parameters with requires_grad."),
-        "count_parameters(Linear(7, 5), ReLU, Linear(5, 3))": bilingual("Sum p.numel() over model.parameters()."),
-    })
+count_parameters = check("count_parameters", title="TODO 5 count_parameters", hints={
+    keys.COUNT_PARAMETERS_WITH_THE_LAST_BIAS_FROZEN: bilingual("Count only parameters with requires_grad."),
+    keys.COUNT_PARAMETERS_LINEAR_7_5_RELU_LINEAR_5_3: bilingual("Sum p.numel() over model.parameters()."),
+})()
 
 
 _PARAMETERS = "parameters after train()"
@@ -115,12 +108,12 @@ _RETURNED = "train() returns the mean loss per sample"
                                   "7단계가 정답 코드처럼 가중치를 업데이트함", "the 7 steps update the weights like the reference"), probe="train")
 def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     wanted = {k: reference[k] for k in ("forward passes (one per batch)", _PARAMETERS, _RETURNED) if k in reference}
-    student = {k: v for k, v in student.items() if k != "model in training mode during train()"}
+    student = {k: v for k, v in student.items() if k != keys.MODEL_IN_TRAINING_MODE_DURING_TRAIN}
     verdict = compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
         _PARAMETERS: bilingual("From the same weights and batches the result differs. In each step: "
                      "optimizer.zero_grad(), forward, F.cross_entropy(scores, labels), loss.backward(), "
                      "optimizer.step() — in this order."),
-        "forward passes (one per batch)": bilingual("Call the model once per batch of the loader."),
+        keys.FORWARD_PASSES_ONE_PER_BATCH: bilingual("Call the model once per batch of the loader."),
         _RETURNED: bilingual("Return the epoch's mean loss per sample as a Python float "
                    "(add loss.item() * batch_size, divide by the number of samples)."),
     })
@@ -142,12 +135,10 @@ def train_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all({key: student.get(key)}, {key: reference[key]}, hints={key: bilingual("Call model.train() before the loop.")})
 
 
-@check("train_device", title="TODO 6 train: " + pair("배치를 `device`로 옮김", "batches moved to `device`"))
-def train_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "images moved to device": bilingual("Step 2: images = images.to(device)."),
-        "labels moved to device": bilingual("Step 2: labels = labels.to(device)."),
-    })
+train_device = check("train_device", title="TODO 6 train: " + pair("배치를 `device`로 옮김", "batches moved to `device`"), hints={
+    keys.IMAGES_MOVED_TO_DEVICE: bilingual("Step 2: images = images.to(device)."),
+    keys.LABELS_MOVED_TO_DEVICE: bilingual("Step 2: labels = labels.to(device)."),
+})()
 
 
 _EVEN_BATCHES = " on batches of 10"  # the calls of evaluate() that the loss check is graded on
@@ -197,7 +188,7 @@ def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Ver
     verdict = compare_all(student_part, reference_part, rtol=1e-6, atol=1e-9, hints={
         _ACCURACY_KEY: bilingual("Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
                        "answers divided by the number of samples (not of batches)."),
-        "evaluate(..., mode='test')": bilingual("scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
+        keys.evaluate_call("test"): bilingual("scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
                                       "of shape (N,) like labels."),
     })
     return _with_diagnosis(verdict, student_part, reference_part, (reference.get(EVALUATE_MISTAKES) or {}).get("accuracy"),
@@ -220,16 +211,15 @@ def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
                            subject_en="your 'val' loss", rtol=1e-5, atol=1e-6)
 
 
-@check("evaluate_device", title="TODO 7 evaluate: " + pair("배치를 `device`로 옮김", "batches moved to `device`"))
-def evaluate_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={"images moved to device": bilingual("Step 1: images = images.to(device)."),
-                                                  "labels moved to device": pair(
-                                                      "1) labels도 device로 옮기세요", "Step 1: labels = labels.to(device) "
-                                                      "(preds == labels fails on a GPU otherwise).")})
+evaluate_device = check("evaluate_device", title="TODO 7 evaluate: " + pair("배치를 `device`로 옮김", "batches moved to `device`"),
+                        hints={keys.IMAGES_MOVED_TO_DEVICE: bilingual("Step 1: images = images.to(device)."),
+                               keys.LABELS_MOVED_TO_DEVICE: pair(
+                                   "1) labels도 device로 옮기세요", "Step 1: labels = labels.to(device) "
+                                   "(preds == labels fails on a GPU otherwise).")})()
 
 
 def _run_items(values: dict[str, Any], *, device: bool) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if ("model device during train()" in k) == device}
+    return {k: v for k, v in values.items() if (keys.MODEL_DEVICE_DURING_TRAIN in k) == device}
 
 
 @check("run_pipeline", title="TODO 8 run: " + pair(
@@ -247,8 +237,8 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
                                                             "Step 4: TwoLayerFC(3 * 32 * 32, config.hidden_size, 10)."),
         "run(model='conv', epochs=2): model built with": pair(
             "4) config의 크기로 모델을 만드세요", "Step 4: ThreeLayerConvNet(3, config.channel_1, config.channel_2, 10)."),
-        "run(seed=5) twice: the same initial weights": _SEED_HINT,
-        "run(seed=5) and run(seed=6): different initial weights": _SEED_HINT,
+        keys.RUN_SEED_5_TWICE_THE_SAME_INITIAL_WEIGHTS: _SEED_HINT,
+        keys.RUN_SEED_5_AND_RUN_SEED_6_DIFFERENT_INITIAL_WEIGHTS: _SEED_HINT,
     })
 
 
@@ -266,26 +256,23 @@ def run_device(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     return compare_all(items, _run_items(reference, device=True), hints={
         "run(model='conv', epochs=2): model device during train()": bilingual("Step 5: model = model.to(device)."),
         "run(model='fc', epochs=1): model device during train()": bilingual("Step 5: model = model.to(device)."),
-        "run(device=None): model device during train()": pair(
+        keys.RUN_DEVICE_NONE_MODEL_DEVICE_DURING_TRAIN: pair(
             "1) config.device가 None이면 cuda가 있을 때 cuda, 없으면 cpu를 쓰세요",
             "Step 1: when config.device is None, use torch.device('cuda' if torch.cuda.is_available() else 'cpu')."),
     })
 
 
-@check("conv_layers", title="TODO 9 ThreeLayerConvNet: layers (5x5 pad 2, 3x3 pad 1, FC)")
-def conv_layers(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, hints={
-        "convolution layers": bilingual("conv1: in_channel -> channel_1, 5x5, padding 2; conv2: channel_1 -> channel_2, 3x3, padding 1."),
-        "linear layers": bilingual("The FC layer maps channel_2 * 32 * 32 features to num_classes."),
-    })
+conv_layers = check("conv_layers", title="TODO 9 ThreeLayerConvNet: layers (5x5 pad 2, 3x3 pad 1, FC)", hints={
+    keys.CONVOLUTION_LAYERS: bilingual("conv1: in_channel -> channel_1, 5x5, padding 2; conv2: channel_1 -> channel_2, 3x3, padding 1."),
+    keys.LINEAR_LAYERS: bilingual("The FC layer maps channel_2 * 32 * 32 features to num_classes."),
+})()
 
 
-@check("conv_forward", title="TODO 9 ThreeLayerConvNet: " + pair("forward 연산", "forward pass"))
-def conv_forward(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    return compare_all(student, reference, rtol=1e-4, atol=1e-5, hints={
-        "ThreeLayerConvNet(4, 7, 5, 6)(x) for x of shape (3, 4, 32, 32)":
-            bilingual("With the same weights the scores differ: conv1 -> ReLU -> conv2 -> ReLU -> flatten -> fc."),
-    })
+conv_forward = check("conv_forward", title="TODO 9 ThreeLayerConvNet: " + pair("forward 연산", "forward pass"),
+                     rtol=1e-4, atol=1e-5, hints={
+    "ThreeLayerConvNet(4, 7, 5, 6)(x) for x of shape (3, 4, 32, 32)":
+        bilingual("With the same weights the scores differ: conv1 -> ReLU -> conv2 -> ReLU -> flatten -> fc."),
+})()
 
 
 @check("conv_gradient_flow", title="TODO 9 ThreeLayerConvNet: " + pair(
@@ -381,12 +368,12 @@ def learning_problem(initial: Any, labels: np.ndarray, *, accuracy: float) -> tu
 
 @check("fc_accuracy", title=pair("CIFAR-10 최소 정확도: TwoLayerFC, 1 epoch (> 40%)",
                                 "Minimum CIFAR-10 accuracy: TwoLayerFC, one epoch (> 40%)"), timeout="train", needs_data=True)
-def fc_accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.ndarray) -> Verdict:
-    return _accuracy(student, reference, labels, model="TwoLayerFC", target=FC_TARGET)
+def fc_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return _accuracy(student, reference, reference[TEST_LABELS], model="TwoLayerFC", target=FC_TARGET)
 
 
 @check("conv_accuracy", title=pair("CIFAR-10 최소 정확도: ThreeLayerConvNet, 1 epoch (> 45%)",
                                   "Minimum CIFAR-10 accuracy: ThreeLayerConvNet, one epoch (> 45%)"), timeout="train",
        needs_data=True)
-def conv_accuracy(student: dict[str, Any], reference: dict[str, Any], labels: np.ndarray) -> Verdict:
-    return _accuracy(student, reference, labels, model="ThreeLayerConvNet", target=CONV_TARGET)
+def conv_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    return _accuracy(student, reference, reference[TEST_LABELS], model="ThreeLayerConvNet", target=CONV_TARGET)

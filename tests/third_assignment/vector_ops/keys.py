@@ -1,0 +1,5 @@
+"""The keys of the probes' results, named once for the probes (child) and the checks (grader)."""
+DOT = "dot(a, b)"
+DOT_INTEGERS = "dot(a, b) of integer vectors"
+NORMALIZE = "normalize(v)"
+NORMALIZE_KEEPS_INPUT = "normalize(v) leaves v unchanged"
