@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from autograder.classview.late import Lateness
 from autograder.classview.roster import Person, people_of
@@ -56,21 +56,28 @@ def write_canvas(path: Path, records: list[dict[str, Any]], *, roster: dict[str,
     totals = final_totals(records, late)
     assignments = sorted({a for _, a in totals})
     maxima = {a: max(m for (s, x), (_, m) in totals.items() if x == a) for a in assignments}
-    people, _ = people_of(records, roster)
-    missing = []
+    missing: list[str] = []
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow([*CANVAS_ID_COLUMNS, *assignments])
         writer.writerow([POINTS_POSSIBLE, "", "", "", "", *[f"{maxima[a]:g}" for a in assignments]])
-        for record in records:
-            person = people.get(record["student"])
-            if person is None:
-                missing.append(record["student"])
-                continue
+        for record, person in _with_people(records, roster, missing):
             scores = _score_cells(record["student"], assignments, totals)
             writer.writerow([_cell(v) for v in (person.full_name, person.canvas_id, person.student_number,
                                                 person.sis_login_id, person.section, *scores)])
     return missing
+
+
+def _with_people(records: list[dict[str, Any]], roster: dict[str, Person],
+                 missing: list[str]) -> Iterator[tuple[dict[str, Any], Person]]:
+    """(record, roster row) of every student the roster names unambiguously; the others' names go to `missing`."""
+    people, _ = people_of(records, roster)
+    for record in records:
+        person = people.get(record["student"])
+        if person is None:
+            missing.append(record["student"])
+        else:
+            yield record, person
 
 
 def _score_cells(student: str, assignments: list[str], totals: dict[tuple[str, str], tuple[float, float]]) -> list[str]:
@@ -84,16 +91,11 @@ def write_moodle(path: Path, records: list[dict[str, Any]], *, roster: dict[str,
     totals = final_totals(records, late)
     assignments = sorted({a for _, a in totals})
     by_key = {(x.student, x.assignment): x for x in late}
-    people, _ = people_of(records, roster)
-    missing = []
+    missing: list[str] = []
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow([*MOODLE_ID_COLUMNS, *assignments, *[f"Feedback: {a}" for a in assignments]])
-        for record in records:
-            person = people.get(record["student"])
-            if person is None:
-                missing.append(record["student"])
-                continue
+        for record, person in _with_people(records, roster, missing):
             scores = _score_cells(record["student"], assignments, totals)
             feedback = [_feedback(record["student"], a, by_key) for a in assignments]
             writer.writerow([_cell(v) for v in (person.student_number, person.email, person.first_name,

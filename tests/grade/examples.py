@@ -124,13 +124,21 @@ def golden_differences(result: dict[str, Any], golden: dict[str, Any]) -> list[s
     return problems
 
 
+def skipped_checks(example: dict[str, Any]) -> tuple[str, ...]:
+    """The checks of the example's assignment it is graded without (the accuracy checks unless it says so)."""
+    from autograder.grade.registry import checks_for
+
+    skip = tuple(example.get("skip", ())) if example.get("accuracy", False) else ACCURACY_CHECKS
+    names = {c.name for c in checks_for(example["assignment"])}
+    return tuple(name for name in skip if name in names)
+
+
 def graded_checks(example: dict[str, Any]) -> list[str]:
     """The checks an example is graded with (the accuracy checks only where it says so), in report order."""
     from autograder.grade.registry import checks_for
 
-    names = [c.name for c in checks_for(example["assignment"])]
-    skip = tuple(example.get("skip", ())) if example.get("accuracy", False) else ACCURACY_CHECKS
-    return [name for name in names if name not in skip]
+    skip = skipped_checks(example)
+    return [c.name for c in checks_for(example["assignment"]) if c.name not in skip]
 
 
 def expand_golden(folder: Path) -> dict[str, Any]:

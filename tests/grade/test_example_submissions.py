@@ -25,7 +25,7 @@ from autograder.grade.registry import checks_for
 from autograder.run import Limits
 from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, golden_form, is_slow,
                                   language_problems,
-                                  load_example, picture_problems, summarize)
+                                  load_example, picture_problems, skipped_checks, summarize)
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(p.parent for p in (HERE / "submissions").glob("*/example.toml"))
@@ -66,8 +66,7 @@ def _params() -> list[Any]:
 def test_example_submission(folder: Path, tmp_path: Path, reference_cache: Path, cifar10_root: Path) -> None:
     example = load_example(folder)
     submission = build_submission(folder, tmp_path / "submission")
-    skip = tuple(example.get("skip", ())) if example.get("accuracy", False) else ACCURACY_CHECKS
-    skip = tuple(s for s in skip if s in {c.name for c in checks_for(example["assignment"])})
+    skip = skipped_checks(example)
     trained = {c.name for c in checks_for(example["assignment"])} & set(ACCURACY_CHECKS) - set(skip)
     with _first_training(reference_cache, example["assignment"], trained):
         report = grade_submission(submission=submission, assignment=example["assignment"], skip=skip,

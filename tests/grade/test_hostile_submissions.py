@@ -47,7 +47,7 @@ from autograder.grade.registry import checks_for
 from autograder.run import Limits
 from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, golden_form, is_slow,
                                   language_problems,
-                                  load_example, summarize)
+                                  load_example, skipped_checks, summarize)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -202,8 +202,7 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
     assignment = example["assignment"]
     limits = Limits(**example.get("limits", {}))
     names = {c.name for c in checks_for(assignment)}
-    skip = tuple(example.get("skip", ())) if example.get("accuracy", False) else ACCURACY_CHECKS
-    skip = tuple(s for s in skip if s in names)
+    skip = skipped_checks(example)
 
     marker = f"hostile-marker-{uuid.uuid4().hex[:12]}"
     ipc_key = int(uuid.uuid4().hex[:7], 16) + 1  # a System V IPC key of this example's own
