@@ -2,8 +2,13 @@
 
     .venv/bin/python scripts/fuzz_mutations.py --count 200 --seed 1 --jobs 2 --out fuzz-report.json
 
-Each mutation changes one thing in one graded function of the answer key (an operator, a comparison, a
-constant, a dropped or swapped statement, an axis/dim argument) and must be a valid module. It is graded
+Each mutation changes one thing in one graded function of the answer key and must be a valid module. The
+generic operators change an operator, a comparison, a constant, an axis/dim argument or drop or swap a
+statement; `--operators torch` draws from the PyTorch- and NumPy-aware operators of scripts/torch_operators.py
+instead (a `.squeeze()` or `.unsqueeze(0)` on a result, `detach` dropped or turned into `clone`, an in-place
+method, `.to(device)` dropped or hard-coded to 'cpu', `keepdim` added, a dim swapped, `view(-1)`, an
+off-by-one slice, `mean`/`sum` swapped, `.item()` too early, `train()`/`eval()` swapped, `no_grad` dropped,
+`cat`/`stack` swapped, ...; `--operators all` from both). It is graded
 twice with `autograder grade` in-process (the sandbox as usual; fc_accuracy/conv_accuracy skipped). What
 is counted, and what must hold:
 
@@ -34,6 +39,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from autograder.assignments import all_assignments, get_assignment  # noqa: E402 - torch-free
+
+sys.path.insert(0, str(REPO / "scripts"))
+import torch_operators  # noqa: E402 - the PyTorch-aware operators, beside this script
 
 MODULES = {a.name: f"{a.module}.py" for a in all_assignments()}
 TRAINING_CHECKS = tuple(probe for a in all_assignments() for probe in a.rescored)  # the long trainings
@@ -97,9 +105,18 @@ def _graded_functions(tree: ast.Module) -> list[tuple[str, ast.FunctionDef]]:
     return found
 
 
-def _sites(tree: ast.Module) -> list[tuple[str, str, ast.AST, ast.AST | None]]:
-    """(kind, function, node, parent statement list owner) for every mutable place."""
-    sites = []
+OPERATOR_SETS = ("generic", "torch", "all")
+
+
+def _sites(tree: ast.Module, operators: str = "generic") -> list[tuple[str, str, ast.AST, object]]:
+    """(kind, function, node, parent statement list owner or torch operator) for every mutable place: the
+    generic operators' ('generic'), the PyTorch-aware ones of scripts/torch_operators.py ('torch'), or both."""
+    sites: list[tuple[str, str, ast.AST, object]] = []
+    if operators in ("torch", "all"):
+        for name, function in _graded_functions(tree):
+            sites += [("torch", name, node, operator) for operator, node in torch_operators.sites(function)]
+        if operators == "torch":
+            return sites
     for name, function in _graded_functions(tree):
         for node in ast.walk(function):
             if isinstance(node, ast.BinOp) and type(node.op) in SWAPS:
@@ -160,8 +177,10 @@ def _mutate_node(kind: str, node: ast.AST, owner: ast.AST | None, rng: random.Ra
     raise ValueError("site not found")
 
 
-def mutations(*, count: int, seed: int, assignments: tuple[str, ...] = tuple(MODULES)) -> list[tuple[Mutation, str]]:
-    """`count` distinct valid mutations (with their module text), drawn with `seed`, spread over the assignments."""
+def mutations(*, count: int, seed: int, assignments: tuple[str, ...] = tuple(MODULES),
+              operators: str = "generic") -> list[tuple[Mutation, str]]:
+    """`count` distinct valid mutations (with their module text), drawn with `seed`, spread over the assignments,
+    from the `operators` set ('generic', 'torch' or 'all')."""
     rng = random.Random(seed)
     originals = {a: (REPO / "solutions" / a / MODULES[a]).read_text(encoding="utf-8") for a in assignments}
     chosen: dict[tuple[str, int, str], tuple[Mutation, str]] = {}
@@ -170,13 +189,18 @@ def mutations(*, count: int, seed: int, assignments: tuple[str, ...] = tuple(MOD
         attempts += 1
         assignment = assignments[len(chosen) % len(assignments)]
         tree = ast.parse(originals[assignment])
-        sites = _sites(tree)
+        sites = _sites(tree, operators)
         index = rng.randrange(len(sites))
         kind, function, node, owner = sites[index]
         if function in ("TrainConfig.__init__",):
             continue
+        line = getattr(node, "lineno", 0)
         try:
-            detail = _mutate_node(kind, node, owner, rng)
+            if kind == "torch":
+                torch_operators.replace(tree, node, owner.apply(node))  # type: ignore[attr-defined]
+                detail = owner.name  # type: ignore[attr-defined]
+            else:
+                detail = _mutate_node(kind, node, owner, rng)
             text = ast.unparse(ast.fix_missing_locations(tree))
             compile(text, MODULES[assignment], "exec")
         except (ValueError, SyntaxError, TypeError):
@@ -185,7 +209,7 @@ def mutations(*, count: int, seed: int, assignments: tuple[str, ...] = tuple(MOD
             continue
         key = (assignment, index, detail)
         if key not in chosen:
-            chosen[key] = (Mutation(assignment, function, getattr(node, "lineno", 0), kind, detail, index), text)
+            chosen[key] = (Mutation(assignment, function, line, kind, detail, index), text)
     return list(chosen.values())
 
 
@@ -232,9 +256,9 @@ def grade_mutation(mutation: Mutation, text: str, cache_dir: str, data_dir: str 
 
 
 def run(*, count: int, seed: int, jobs: int, data_dir: str | None, cache_dir: Path,
-        assignments: tuple[str, ...] = tuple(MODULES)) -> dict:
+        assignments: tuple[str, ...] = tuple(MODULES), operators: str = "generic") -> dict:
     """Draw and grade the mutations; the summary (also written by main)."""
-    drawn = mutations(count=count, seed=seed, assignments=assignments)
+    drawn = mutations(count=count, seed=seed, assignments=assignments, operators=operators)
     started = time.monotonic()
     from autograder.grade import grade_submission
 
@@ -254,13 +278,18 @@ def run(*, count: int, seed: int, jobs: int, data_dir: str | None, cache_dir: Pa
         "caught": len(caught),
         "fraction_caught": round(len(caught) / len(outcomes), 4) if outcomes else 0.0,
         "seconds": round(time.monotonic() - started, 1),
+        "operators": operators,
         "by_kind": {},
+        "by_operator": {},
         "survivors": [asdict(o.mutation) for o in outcomes if not o.caught and not o.crashed],
         "crashed": [{"mutation": asdict(o.mutation), "why": o.crashed} for o in outcomes if o.crashed],
     }
     for kind in sorted({o.mutation.kind for o in outcomes}):
         of_kind = [o for o in outcomes if o.mutation.kind == kind]
         summary["by_kind"][kind] = {"mutations": len(of_kind), "caught": sum(o.caught for o in of_kind)}
+    for name in sorted({o.mutation.detail for o in outcomes if o.mutation.kind == "torch"}):
+        of_name = [o for o in outcomes if o.mutation.kind == "torch" and o.mutation.detail == name]
+        summary["by_operator"][name] = {"mutations": len(of_name), "caught": sum(o.caught for o in of_name)}
     return summary
 
 
@@ -269,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=200, help="how many mutations (default 200)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="gradings at once")
+    parser.add_argument("--operators", choices=OPERATOR_SETS, default="generic",
+                        help="generic (operators, constants, statements), torch (scripts/torch_operators.py) or all")
     parser.add_argument("--assignment", choices=sorted(MODULES), action="append", help="only these (repeatable)")
     parser.add_argument("--data-dir", default=None, help="CIFAR-10 folder (not needed: training checks are skipped)")
     parser.add_argument("--cache", type=Path, default=None, help="the reference-results cache (default: a temporary one)")
@@ -276,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="fuzz-cache-") as tmp:
         summary = run(count=args.count, seed=args.seed, jobs=args.jobs, data_dir=args.data_dir,
-                      cache_dir=args.cache or Path(tmp), assignments=tuple(args.assignment or MODULES))
+                      cache_dir=args.cache or Path(tmp), assignments=tuple(args.assignment or MODULES),
+                      operators=args.operators)
     text = json.dumps(summary, indent=2, ensure_ascii=False)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")

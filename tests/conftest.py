@@ -34,3 +34,27 @@ def cifar10_root() -> Path:
         "CIFAR-10 is needed by this test: set CIFAR10_ROOT to the folder holding "
         "cifar10-jpeg.tar.gz or cifar-10-batches-py/ (scripts/test.sh does this when ../shared/datasets exists)"
     )
+
+
+@pytest.fixture(scope="session")
+def trained_reference_cache(tmp_path_factory: pytest.TempPathFactory, cifar10_root: Path) -> Path:
+    """One cache of the answer key's results for the whole session (every probe, the two CIFAR-10 trainings
+    included), shared by the pytest-xdist workers and filled once, so that no test trains the answer key again.
+
+    It is filled by grading the starter code (release/), whose own probes end at once, under a file lock: the
+    first worker to ask fills it while the other waits. The answer key's results are the same to the last bit in
+    every process on this machine, so sharing them changes no grade."""
+    from filelock import FileLock
+
+    from autograder.grade import grade_submission
+
+    folder = tmp_path_factory.getbasetemp().parent / "trained-reference-cache"
+    with FileLock(str(folder.parent / "trained-reference-cache.lock")):
+        if not (folder / "filled").exists():
+            folder.mkdir(exist_ok=True)
+            for assignment in ("pytorch_tensor", "image_classification"):
+                report = grade_submission(submission=REPO_ROOT / "release", assignment=assignment,
+                                          data_dir=str(cifar10_root), cache_dir=folder)
+                assert not report.grader_errors, report.to_text()
+            (folder / "filled").touch()
+    return folder

@@ -93,6 +93,8 @@ _LOSS_FIX = ("3) 배치마다 F.cross_entropy(scores, labels, reduction='sum')�
              "Step 3: add F.cross_entropy(scores, labels, reduction='sum') per batch and divide by the number of "
              "samples at the end")
 EVALUATE_LOSS_MISTAKES: dict[str, Mistake] = {
+    "loss_mean_of_batch_means": Mistake("배치별 평균 loss를 배치 수로 나누었을 때", "the batch means divided by the number "
+                                        "of batches (the last, smaller batch weighs as much as a full one)", *_LOSS_FIX),
     "loss_batch_means_over_samples": Mistake("배치별 평균 loss의 합을 샘플 수로 나누었을 때", "the sum of batch means "
                                              "divided by the number of samples", *_LOSS_FIX),
     "loss_sum_of_batch_means": Mistake("배치별 평균 loss를 더하기만 했을 때", "the sum of batch means, not divided",

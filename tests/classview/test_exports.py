@@ -65,7 +65,7 @@ def test_exports_with_the_late_policy(graded_class: Path, tmp_path: Path) -> Non
     record_path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     times = tmp_path / "times.csv"
     times.write_text("student,submitted_at\nkim,2025-04-07 23:00\npark,2025-04-09 00:30\nseo,2025-04-20 10:00\n"
-                     f"jung,2025-04-08 12:00\n", encoding="utf-8")
+                     "jung,2025-04-08 12:00\n", encoding="utf-8")
     extensions = tmp_path / "extensions.csv"
     extensions.write_text("student,extension\njung,2d\n", encoding="utf-8")
     roster = tmp_path / "roster.csv"

@@ -35,3 +35,24 @@ def test_a_seeded_sample_never_crashes_the_grader_and_repeats_its_scores(tmp_pat
     assert summary["repeat_mismatches"] == 0
     print(f"fuzz sample: {summary['caught']} of {summary['mutations']} mutations caught; "
           f"survivors: {summary['survivors']}")
+
+
+def test_every_pytorch_operator_makes_a_valid_change_of_an_answer_key() -> None:
+    fuzz = _fuzzer()
+    operators = load_script("torch_operators")
+    applied: dict[str, int] = {}
+    for assignment, file in fuzz.MODULES.items():
+        original = (REPO / "solutions" / assignment / file).read_text()
+        for index, (_, _, node, operator) in enumerate(fuzz._sites(ast.parse(original), "torch")):
+            tree = ast.parse(original)
+            _, _, node, operator = fuzz._sites(tree, "torch")[index]
+            operators.replace(tree, node, operator.apply(node))
+            text = ast.unparse(ast.fix_missing_locations(tree))
+            compile(text, "mutant.py", "exec")
+            if text != ast.unparse(ast.parse(original)):
+                applied[operator.name] = applied.get(operator.name, 0) + 1
+    assert len(operators.OPERATORS) >= 25
+    assert set(applied) == {o.name for o in operators.OPERATORS}, "operators that change no answer key"
+    drawn = fuzz.mutations(count=40, seed=3, operators="torch")
+    assert len(drawn) == 40 and all(m.kind == "torch" for m, _ in drawn)
+    assert fuzz.mutations(count=40, seed=3, operators="torch") == drawn

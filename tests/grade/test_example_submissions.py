@@ -8,50 +8,23 @@ result of every check. Regenerate the golden files after a deliberate change wit
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock
 
 from autograder.assignments import assignment_names
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
 from autograder.run import Limits
-from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, golden_form, is_slow,
-                                  language_problems,
+from tests.grade.examples import (build_submission, golden_differences, golden_form, is_slow, language_problems,
                                   load_example, picture_problems, skipped_checks, summarize)
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = sorted(p.parent for p in (HERE / "submissions").glob("*/example.toml"))
-
-
-@pytest.fixture(scope="session")
-def reference_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache of the answer key's results for the whole session, shared by the pytest-xdist workers (the
-    answer key's results are the same to the last bit in every process on this machine)."""
-    folder = tmp_path_factory.getbasetemp().parent / "example-reference-cache"
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
-@contextlib.contextmanager
-def _first_training(cache: Path, assignment: str, accuracy_checks: set[str]) -> Iterator[None]:
-    """While the answer key's accuracy results are not yet in the shared cache, one worker at a time grades,
-    so that the answer key is trained once per session, not once per worker."""
-    markers = [cache / f"trained-{assignment}-{name}" for name in sorted(accuracy_checks)]
-    if all(marker.exists() for marker in markers):
-        yield
-        return
-    with FileLock(str(cache / "first-training.lock")):
-        yield
-        for marker in markers:
-            marker.touch()
 
 
 def _params() -> list[Any]:
@@ -63,15 +36,12 @@ def _params() -> list[Any]:
 
 
 @pytest.mark.parametrize("folder", _params())
-def test_example_submission(folder: Path, tmp_path: Path, reference_cache: Path, cifar10_root: Path) -> None:
+def test_example_submission(folder: Path, tmp_path: Path, trained_reference_cache: Path, cifar10_root: Path) -> None:
     example = load_example(folder)
     submission = build_submission(folder, tmp_path / "submission")
-    skip = skipped_checks(example)
-    trained = {c.name for c in checks_for(example["assignment"])} & set(ACCURACY_CHECKS) - set(skip)
-    with _first_training(reference_cache, example["assignment"], trained):
-        report = grade_submission(submission=submission, assignment=example["assignment"], skip=skip,
-                                  data_dir=str(cifar10_root), cache_dir=reference_cache,
-                                  limits=Limits(**example.get("limits", {})))
+    report = grade_submission(submission=submission, assignment=example["assignment"], skip=skipped_checks(example),
+                              data_dir=str(cifar10_root), cache_dir=trained_reference_cache,
+                              limits=Limits(**example.get("limits", {})))
     result = summarize(report)
     golden_path = folder / "golden.json"
     if os.environ.get("UPDATE_GOLDEN") == "1":
@@ -145,6 +115,8 @@ def test_every_training_loop_mistake_is_diagnosed() -> None:
         golden = json.loads((folder / "golden.json").read_text(encoding="utf-8"))
         for name in set(example.get("fails", [])) & set(LOOP_CHECKS):
             message = golden["checks"][name]["message"]
+            if message.startswith("'forward passes"):
+                continue  # a count of forward passes names the mistake itself (a batch skipped or run twice)
             if "has the wrong value" in message or "진단:" in message:
                 (diagnosed if message.startswith("진단:") else undiagnosed).append(f"{folder.name}: {message[:120]}")
     assert not undiagnosed, undiagnosed

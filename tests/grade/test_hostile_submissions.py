@@ -136,10 +136,11 @@ class Session:
 
 
 @pytest.fixture(scope="session")
-def session(tmp_path_factory: pytest.TempPathFactory, cifar10_root: Path) -> Session:
-    """The answer key graded once per assignment with the default limits: it fills the reference cache (so the
-    small limits of the examples apply to student code only) and tells whether student code runs confined."""
-    cache = tmp_path_factory.mktemp("hostile-reference-cache")
+def session(trained_reference_cache: Path, cifar10_root: Path) -> Session:
+    """The answer key graded once per assignment with the default limits, with the session's filled reference
+    cache (so the small limits of the examples apply to student code only): it tells whether student code runs
+    confined."""
+    cache = trained_reference_cache
     notes: list[str] = []
     for assignment in ("pytorch_tensor", "image_classification"):
         skip = ACCURACY_CHECKS if assignment == "image_classification" else ()

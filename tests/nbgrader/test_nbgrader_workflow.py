@@ -12,8 +12,8 @@ the accuracy checks always train on the full CIFAR-10 in the grader's sandbox, s
 (for real: both models trained by the student's train()) and `starter` (fails at once) and are left out
 (AUTOGRADER_SKIP, `autograder grade --skip`) for `mistakes`; `autograder grade` leaves them out for `perfect`
 too (trained once, by autograde; the gradebook must show their full points). Everything is one test, so that pytest-xdist
-does not run the flow twice. About 3.5 minutes on 2 idle cores with the answer key's results cached
-(4.5 without; each step's time is printed on stderr).
+does not run the flow twice. The answer key's results come from the session's cache (the `trained_reference_cache`
+fixture), trained once for every test. About 3.5 minutes on 2 idle cores (each step's time is printed on stderr).
 """
 from __future__ import annotations
 
@@ -114,10 +114,11 @@ def _visible_text(path: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", raw))
 
 
-def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path) -> None:
+def test_instructor_workflow_end_to_end(tmp_path: Path, cifar10_root: Path, trained_reference_cache: Path) -> None:
     started = time.monotonic()
     course = copy_course(tmp_path / "course")
-    env = nbgrader_env(cifar10_root)
+    # the session's answer-key results (trained once for every test), for nbgrader's grader and the CLI alike
+    env = {**nbgrader_env(cifar10_root), "AUTOGRADER_CACHE": str(trained_reference_cache)}
 
     # --- the gradebook: students and assignments --------------------------------------------------
     (tmp_path / "students.csv").write_text("id,last_name,first_name,email\n" + "".join(

@@ -80,3 +80,47 @@ class _TorchWithoutSeeding:
         if name == "manual_seed":
             return lambda seed: None
         return getattr(torch, name)
+
+
+class _ReversedFC(nn.Module):
+    """TwoLayerFC written with fc2 defined before fc1 (a correct model)."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_classes: int) -> None:
+        super().__init__()
+        self.fc2 = nn.Linear(hidden_size, num_classes)
+        self.fc1 = nn.Linear(input_size, hidden_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc2(torch.relu(self.fc1(x.flatten(1))))
+
+
+def test_layers_are_matched_in_the_order_forward_uses_them() -> None:
+    model = _ReversedFC(128, 37, 7)
+    spec = probes.fc_layer_spec(128, 37, 7)
+    x = torch.zeros(2, 2, 8, 8)
+    assert probes._layers(model) != spec  # registration order: fc2 first
+    assert probes._layers(model, x) == spec
+    assert not probes.repair_layers(model, spec, x)
+    assert [name for name, _ in probes.forward_order(model, x)] == ["fc1", "fc2"]
+
+
+def test_a_forward_that_raises_orders_the_layers_it_reached_first() -> None:
+    class Broken(_ReversedFC):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            hidden = self.fc1(x.flatten(1))
+            raise RuntimeError(f"stopped after {tuple(hidden.shape)}")
+
+    assert [name for name, _ in probes.forward_order(Broken(128, 37, 7), torch.zeros(2, 2, 8, 8))] == ["fc1", "fc2"]
+
+
+def test_only_forward_passes_with_autograd_count_as_training_steps() -> None:
+    model = probes._grader_model()
+    record: dict[str, object] = {}
+    probes._forward_recorder(model, record, stop=False)
+    x = torch.zeros(2, 3, 32, 32)
+    model(x)
+    with torch.no_grad():  # optional logging
+        model(x)
+    with torch.inference_mode():
+        model(x)
+    assert record["forward calls"] == 1

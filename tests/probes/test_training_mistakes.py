@@ -24,7 +24,7 @@ def _values(tensors: list[torch.Tensor]) -> list[TensorValue]:
 
 
 def _train_loader():
-    return probes._loader(44, batch_size=8, seed=31)  # the train probe's batches
+    return probes.train_loader()  # the train probe's batches
 
 
 def _answer_key_train() -> tuple[list[TensorValue], float]:
@@ -86,8 +86,7 @@ def test_a_students_mistake_lands_on_the_graders_variant(train_variants, order, 
 
 def test_evaluate_mistakes_differ_from_the_answer_key_on_the_probes_batches() -> None:
     model = probes._grader_model()
-    loader = probes._loader(50, batch_size=16, seed=51, labels_from=model)
-    even = probes._loader(40, batch_size=10, seed=53, labels_from=model)
+    loader, even = probes.evaluate_loaders(model)
     accuracy, _ = CLASSIFIER.evaluate(probes._grader_model(), loader, "cpu", mode="test")
     _, loss = CLASSIFIER.evaluate(probes._grader_model(), even, "cpu", mode="val")
     accuracies = training_mistakes.evaluate_accuracy_mistakes(probes._grader_model(), loader)

@@ -53,6 +53,7 @@ visualize = check("visualize", title="TODO 3 visualize: " + pair("이미지와 �
                                                               "a figure of images with class names"), atol=1e-4, hints={
     keys.PIXEL_VALUES_SHOWN: bilingual("Show unnormalize(images): values back in [0, 1], each as (H, W, C) (permute(1, 2, 0))."),
     keys.SUBPLOT_TITLES: bilingual("Title each subplot with class_names[label]."),
+    keys.SUBPLOT_TITLES_WITH_OTHER_CLASS_NAMES: bilingual("Title each subplot with class_names[label]."),
     keys.NUMBER_OF_SUBPLOTS_SHOWING_AN_IMAGE: bilingual("Draw each image on its own subplot (plt.subplots)."),
 })()
 
@@ -107,13 +108,23 @@ _RETURNED = "train() returns the mean loss per sample"
 @check("train_updates", title="TODO 6 train: " + pair(
                                   "7단계가 정답 코드처럼 가중치를 업데이트함", "the 7 steps update the weights like the reference"), probe="train")
 def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
-    wanted = {k: reference[k] for k in ("forward passes (one per batch)", _PARAMETERS, _RETURNED) if k in reference}
+    wanted = {k: reference[k] for k in (keys.FORWARD_PASSES_ONE_PER_BATCH, _PARAMETERS, _RETURNED,
+                                        keys.FORWARD_PASSES_ON_A_LONG_LOADER, keys.PARAMETERS_AFTER_TRAIN_OF_A_CONV_NET)
+              if k in reference}
     student = {k: v for k, v in student.items() if k != keys.MODEL_IN_TRAINING_MODE_DURING_TRAIN}
     verdict = compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
         _PARAMETERS: bilingual("From the same weights and batches the result differs. In each step: "
                      "optimizer.zero_grad(), forward, F.cross_entropy(scores, labels), loss.backward(), "
                      "optimizer.step() — in this order."),
         keys.FORWARD_PASSES_ONE_PER_BATCH: bilingual("Call the model once per batch of the loader."),
+        keys.FORWARD_PASSES_ON_A_LONG_LOADER: pair(
+            "로더의 배치를 마지막 배치까지 모두 처리하세요(디버깅용 break는 지우세요). 배치 크기가 1이어도 scores의 모양은 "
+            "(N, num_classes)입니다(.squeeze() 쓰지 않기)",
+            "Go through every batch of the loader, to the last one (remove any break left from debugging); for a "
+            "batch of 1 the scores still have shape (N, num_classes) (no .squeeze())"),
+        keys.PARAMETERS_AFTER_TRAIN_OF_A_CONV_NET: pair(
+            "이미지 배치를 그대로 model(images)에 넣으세요: 펼치기(flatten)는 모델이 합니다",
+            "Give the batch to model(images) as it is, (N, 3, 32, 32): flattening is the model's job"),
         _RETURNED: bilingual("Return the epoch's mean loss per sample as a Python float "
                    "(add loss.item() * batch_size, divide by the number of samples)."),
     })
@@ -141,7 +152,7 @@ train_device = check("train_device", title="TODO 6 train: " + pair("배치를 `d
 })()
 
 
-_EVEN_BATCHES = " on batches of 10"  # the calls of evaluate() that the loss check is graded on
+_EVEN_BATCHES = keys.LOSS_BATCHES  # the calls of evaluate() that the loss check is graded on
 
 
 def _subset(values: dict[str, Any], prefixes: tuple[str, ...], *, even_batches: bool) -> dict[str, Any]:
@@ -239,6 +250,18 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
             "4) config의 크기로 모델을 만드세요", "Step 4: ThreeLayerConvNet(3, config.channel_1, config.channel_2, 10)."),
         keys.RUN_SEED_5_TWICE_THE_SAME_INITIAL_WEIGHTS: _SEED_HINT,
         keys.RUN_SEED_5_AND_RUN_SEED_6_DIFFERENT_INITIAL_WEIGHTS: _SEED_HINT,
+        **{f"{run}: history": pair("history에는 epoch마다 train()의 loss와 evaluate(mode='val')의 (accuracy, loss)를 "
+                                   "'train_loss', 'val_loss', 'val_accuracy'로 넣으세요",
+                                   "history holds, per epoch, train()'s loss and evaluate(mode='val')'s (accuracy, "
+                                   "loss) as 'train_loss', 'val_loss' and 'val_accuracy'")
+           for run in ("run(model='conv', epochs=2)", "run(model='fc', epochs=1)")},
+        **{f"{run}: get_loaders options": pair("3) get_loaders에 config의 batch_size, data_dir, limit을 넘기세요",
+                                               "Step 3: pass config's batch_size, data_dir and limit to get_loaders")
+           for run in ("run(model='conv', epochs=2)", "run(model='fc', epochs=1)")},
+        **{f"{run}: other SGD options": pair("6) SGD에는 config가 정한 lr과 momentum만 넘기세요(weight_decay 등은 없이)",
+                                             "Step 6: give SGD only config's lr and momentum (no weight_decay or "
+                                             "other options)")
+           for run in ("run(model='conv', epochs=2)", "run(model='fc', epochs=1)")},
     })
 
 

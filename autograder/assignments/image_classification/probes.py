@@ -65,10 +65,35 @@ def _images(n: int, *, seed: int, size: int = 32) -> torch.Tensor:
     return (torch.rand(n, 3, size, size, generator=generator) * 2 - 1)  # (N, 3, H, W) in [-1, 1]
 
 
-def _layers(model: nn.Module) -> dict[str, Any]:
-    """The student's conv and linear layers, in registration order, with normalized settings."""
+def forward_order(model: nn.Module, x: torch.Tensor | None = None) -> list[tuple[str, nn.Module]]:
+    """The model's conv and linear layers, (name, layer), in the order `model(x)` first calls them; layers
+    it never reaches (or all of them, without `x`) follow in registration order. So a model that defines
+    fc2 before fc1 is matched to the specification by what forward() does, not by how it was written."""
+    named = [(name, m) for name, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    if x is None:
+        return named
+    index = {id(m): i for i, (_, m) in enumerate(named)}
+    used: list[int] = []
+
+    def hook(module: nn.Module, args: tuple[Any, ...]) -> None:
+        if index[id(module)] not in used:
+            used.append(index[id(module)])
+
+    handles = [m.register_forward_pre_hook(hook) for _, m in named]
+    try:
+        with torch.no_grad():
+            attempt(model, x)  # a forward that raises: the layers it reached first, then the rest
+    finally:
+        for handle in handles:
+            handle.remove()
+    return [named[i] for i in used] + [named[i] for i in range(len(named)) if i not in used]
+
+
+def _layers(model: nn.Module, x: torch.Tensor | None = None) -> dict[str, Any]:
+    """The student's conv and linear layers, in the order forward(x) uses them (`forward_order`), with
+    normalized settings."""
     convs, linears = [], []
-    for module in model.modules():
+    for _, module in forward_order(model, x):
         if isinstance(module, nn.Conv2d):
             kernel = tuple(module.kernel_size)
             padding = module.padding
@@ -113,15 +138,16 @@ def _layer_from_spec(spec: dict[str, Any]) -> nn.Module:
                      stride=tuple(spec["stride"]), padding=tuple(spec["padding"]), bias=spec["bias"])
 
 
-def repair_layers(model: nn.Module, spec: dict[str, Any]) -> bool:
+def repair_layers(model: nn.Module, spec: dict[str, Any], x: torch.Tensor | None = None) -> bool:
     """Replace the student's conv and linear layers that differ from `spec` by layers made to it, in
     place (same attribute names), so that the forward and gradient checks grade forward() alone and a
-    wrong layer costs only the layers check. True when something was replaced; nothing is replaced when
-    the model does not have as many layers of each kind as `spec`."""
-    found = _layers(model)
+    wrong layer costs only the layers check. Layers are matched in the order forward(x) uses them. True
+    when something was replaced; nothing is replaced when the model does not have as many layers of each
+    kind as `spec`."""
+    named = forward_order(model, x)
+    found = _layers(model, x)
     if found == spec:
         return False
-    named = [(name, m) for name, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     convs = [(n, m) for n, m in named if isinstance(m, nn.Conv2d)]
     linears = [(n, m) for n, m in named if isinstance(m, nn.Linear)]
     if len(convs) != len(spec[keys.CONVOLUTION_LAYERS]) or len(linears) != len(spec[keys.LINEAR_LAYERS]):
@@ -171,7 +197,13 @@ def probe_transform(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
 def probe_unnormalize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     x = torch.linspace(-1.2, 1.2, 2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
     out = attempt(clf.unnormalize, x)
-    return {keys.UNNORMALIZE_X: out, keys.X_AFTER_UNNORMALIZE_X_MUST_BE_UNCHANGED: x}
+    # "any shape": one image (C, H, W), a row of values, a float64 batch of one
+    others = {"unnormalize(x) for one image (3, 4, 4)": x[0].clone(),
+              "unnormalize(x) for a 1-D x of 5 values": torch.linspace(-2.0, 2.0, 5),
+              "unnormalize(x) for a float64 x of shape (1, 3, 2, 2)": torch.linspace(-1.5, 1.5, 12,
+                                                                                   dtype=torch.float64).reshape(1, 3, 2, 2)}
+    return {keys.UNNORMALIZE_X: out, keys.X_AFTER_UNNORMALIZE_X_MUST_BE_UNCHANGED: x,
+            **{call: attempt(clf.unnormalize, value) for call, value in others.items()}}
 
 
 def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -205,7 +237,16 @@ def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         if all(a.shape == arrays[0].shape for a in arrays):
             result[keys.PIXEL_VALUES_SHOWN] = np.stack(arrays).astype(np.float32)
     plt.close("all")
+    # other class names and fewer images than columns: the titles come from the `classes` given
+    with _replaced(clf, {"unnormalize": _grader_unnormalize}):
+        other = attempt(clf.visualize, images[:3], torch.tensor([2, 0, 1]), OTHER_CLASSES, ncols=4)
+    result[keys.SUBPLOT_TITLES_WITH_OTHER_CLASS_NAMES] = (
+        other if is_error(other) else [ax.get_title() for ax in getattr(other, "axes", []) if ax.images])
+    plt.close("all")
     return result
+
+
+OTHER_CLASSES = ("kitten", "puppy", "parrot")  # class names of another data set, for visualize()
 
 
 def _grader_unnormalize(images: torch.Tensor) -> torch.Tensor:
@@ -222,9 +263,9 @@ def _model_probe(make: Callable[[], nn.Module], call: str, spec: dict[str, Any],
         return {call: model}
     if not isinstance(model, nn.Module):
         return {call: f"not an nn.Module but {type(model).__name__}"}
-    repaired = repair_layers(model, spec)
-    fill_parameters(model)
     x = _input(input_shape)
+    repaired = repair_layers(model, spec, x)
+    fill_parameters(model)
     out = attempt(model, x)
     return {"model": model, "call": call, "out": out, "x": x, "repaired": repaired}
 
@@ -269,7 +310,7 @@ def probe_fc_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     model = attempt(clf.TwoLayerFC, i, h, c)
     if is_error(model):
         return {f"TwoLayerFC({i}, {h}, {c})": model}
-    return _layers(model)
+    return _layers(model, _input(FC_PROBE["input_shape"]))
 
 
 def probe_fc_forward(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -285,8 +326,20 @@ def probe_count_parameters(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     model = nn.Sequential(nn.Linear(7, 5), nn.ReLU(), nn.Linear(5, 3))
     all_trainable = attempt(clf.count_parameters, model)
     model[2].bias.requires_grad_(False)  # a frozen parameter is not trainable
+    nested = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Sequential(nn.ReLU(), nn.Sequential(nn.Flatten(), nn.Linear(4, 2))))
+    nested[1][1][1].weight.requires_grad_(False)
+    shared = nn.Linear(3, 3)
+    tied = nn.Sequential(shared, nn.ReLU(), shared)  # one layer used twice: its parameters count once
     return {keys.COUNT_PARAMETERS_LINEAR_7_5_RELU_LINEAR_5_3: all_trainable,
-            keys.COUNT_PARAMETERS_WITH_THE_LAST_BIAS_FROZEN: attempt(clf.count_parameters, model)}
+            keys.COUNT_PARAMETERS_WITH_THE_LAST_BIAS_FROZEN: attempt(clf.count_parameters, model),
+            "count_parameters(a conv net with nested Sequentials, one weight frozen)":
+                attempt(clf.count_parameters, nested),
+            "count_parameters(Sequential(shared, ReLU, shared)) (one Linear(3, 3) used twice)":
+                attempt(clf.count_parameters, tied),
+            "count_parameters(ThreeLayerConvNet-sized layers: Conv2d(3, 32, 5), Conv2d(32, 16, 3), Linear(16384, 10))":
+                attempt(clf.count_parameters, nn.Sequential(nn.Conv2d(3, 32, 5, padding=2), nn.Conv2d(32, 16, 3, padding=1),
+                                                            nn.Flatten(), nn.Linear(16 * 32 * 32, 10))),
+            }
 
 
 def probe_conv_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -294,7 +347,7 @@ def probe_conv_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     model = attempt(clf.ThreeLayerConvNet, *sizes)
     if is_error(model):
         return {f"ThreeLayerConvNet{sizes}": model}
-    return _layers(model)
+    return _layers(model, _input(CONV_PROBE["input_shape"]))
 
 
 def probe_conv_forward(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -328,8 +381,9 @@ def _loader(n: int, *, batch_size: int, seed: int, labels_from: nn.Module | None
 
 def _forward_recorder(model: nn.Module, record: dict[str, Any], *, stop: bool) -> None:
     def hook(module: nn.Module, args: tuple[Any, ...]) -> None:
+        # only the passes with autograd on count: a logging pass under torch.no_grad() is free
         record.setdefault("forward calls", 0)
-        record["forward calls"] += 1
+        record["forward calls"] += int(torch.is_grad_enabled())
         if "first input" not in record:
             first = args[0] if args else None
             record["first input"] = first.device.type if isinstance(first, torch.Tensor) else type(first).__name__
@@ -345,8 +399,22 @@ def _train_optimizer(model: nn.Module) -> torch.optim.Optimizer:
     return torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
 
 
+def train_loader() -> DataLoader:
+    """The batches train() is graded on: 6 batches, the last of 4."""
+    return _loader(44, batch_size=8, seed=31)
+
+
+def evaluate_loaders(model: nn.Module) -> tuple[DataLoader, DataLoader]:
+    """The batches evaluate() is graded on, labelled mostly as `model` predicts (so accuracy is neither 0 nor
+    1): for the accuracy, 4 batches, the last of 2; for the loss, batches of 10 and a last batch of 1. A top-1
+    over the wrong dim still runs on both (10 scores per image), so it costs only the accuracy check; a loss
+    averaged over batches weighs the last image as much as ten."""
+    return (_loader(50, batch_size=16, seed=51, labels_from=model),
+            _loader(41, batch_size=10, seed=53, labels_from=model))
+
+
 def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    loader = _loader(44, batch_size=8, seed=31)  # 6 batches, the last of 4
+    loader = train_loader()
     # what the common mistakes give, for the diagnosis (only the answer key's run is used, so only it computes them)
     mistakes = ({TRAIN_MISTAKES: train_mistakes(_grader_model, loader, _train_optimizer)}
                 if ctx.get(ANSWER_KEY_RUN) else {})
@@ -367,8 +435,41 @@ def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         **mode,
         "parameters after train()": [p.detach().clone() for p in model.parameters()],
         "train() returns the mean loss per sample": _returned_number(returned),
+        keys.FORWARD_PASSES_ON_A_LONG_LOADER: _long_epoch_passes(clf),
+        keys.PARAMETERS_AFTER_TRAIN_OF_A_CONV_NET: _conv_net_training(clf),
         **mistakes,
     }
+
+
+def _conv_net(seed: int = 79) -> nn.Module:
+    """A small convolutional model for train(): it needs (N, C, H, W) batches, so a train() that flattens the
+    images itself (which the grader's flat model would not notice) is caught."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(4), nn.Flatten(),
+                          nn.Linear(4 * 8 * 8, 10))  # (N, 3, 32, 32) -> (N, 10)
+    fill_parameters(model, seed=seed)
+    return model
+
+
+def _conv_net_training(clf: Any) -> Any:
+    """The conv model's parameters after train() over 3 batches (the last of 2)."""
+    model = _conv_net()
+    loader = _loader(10, batch_size=4, seed=61)
+    returned = attempt(clf.train, model, loader, torch.optim.SGD(model.parameters(), lr=0.05), torch.device("cpu"),
+                       epoch=1, print_every=2)
+    return returned if is_error(returned) else [p.detach().clone() for p in model.parameters()]
+
+
+def _long_epoch_passes(clf: Any) -> Any:
+    """How many forward passes (autograd on) train() makes over keys.LONG_LOADER_BATCHES batches, the last of one
+    image: every batch of the epoch, past any debug limit, and a batch of 1 (where `.squeeze()` breaks)."""
+    model = _grader_model()
+    loader = _loader(2 * keys.LONG_LOADER_BATCHES - 1, batch_size=2, seed=37)  # (2, 3, 32, 32) ... (1, 3, 32, 32)
+    record: dict[str, Any] = {}
+    _forward_recorder(model, record, stop=False)
+    returned = attempt(clf.train, model, loader, torch.optim.SGD(model.parameters(), lr=0.01), torch.device("cpu"),
+                       epoch=1, print_every=1000)
+    return returned if is_error(returned) else record.get("forward calls", 0)
 
 
 def _returned_number(value: Any) -> Any:
@@ -449,8 +550,7 @@ def _evaluate_call(clf: Any, model: nn.Module, loader: DataLoader, mode: str, la
 
 def probe_evaluate(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     model = _grader_model()
-    loader = _loader(50, batch_size=16, seed=51, labels_from=model)  # 4 batches, the last of 2
-    even = _loader(40, batch_size=10, seed=53, labels_from=model)
+    loader, even = evaluate_loaders(model)
     mistakes = ({EVALUATE_MISTAKES: {"accuracy": evaluate_accuracy_mistakes(_grader_model(), loader),
                                      "loss": evaluate_loss_mistakes(_grader_model(), even)}}
                 if ctx.get(ANSWER_KEY_RUN) else {})
@@ -469,11 +569,10 @@ def probe_evaluate(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             result[f"accuracy from evaluate(..., mode='{mode}')"] = values["accuracy"]
         else:
             result.update(values)
-    # The loss, on batches of 10 (as many as classes): a top-1 over the wrong dim still runs there, so a
-    # mistake in the accuracy costs only the accuracy check.
+    # The loss, on batches of 10 (as many as classes) and a last batch of 1 (see evaluate_loaders).
     model.train()
     for mode in ("val", "test"):
-        values = _evaluate_call(clf, model, even, mode, " on batches of 10")
+        values = _evaluate_call(clf, model, even, mode, keys.LOSS_BATCHES)
         if "loss" in values:
             result[f"loss from evaluate(..., mode='{mode}')"] = values["loss"]
         else:
@@ -493,7 +592,7 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
 
         def get_loaders(transform: Any, **kwargs: Any) -> tuple[Any, Any, Any]:
             calls.append("get_loaders")
-            seen["get_loaders options"] = {k: kwargs.get(k) for k in ("batch_size", "limit")}
+            seen["get_loaders options"] = {k: kwargs.get(k) for k in ("batch_size", "data_dir", "limit")}
             seen["transform given to get_loaders is callable"] = callable(transform)
             return loaders
 
@@ -509,13 +608,17 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
             seen["learning rate"] = float(group.get("lr", float("nan")))
             seen["momentum"] = float(group.get("momentum", float("nan")))
+            # options config does not name keep SGD's defaults (an added weight_decay is a mistake)
+            seen["other SGD options"] = {k: group.get(k) for k in ("weight_decay", "dampening", "nesterov")}
             seen["train() gets the training loader"] = loader is loaders[0]
-            return 1.5
+            return RUN_TRAIN_LOSSES[min(calls.count("train"), len(RUN_TRAIN_LOSSES)) - 1]
 
         def evaluate(model: nn.Module, loader: Any, device_: Any, *, mode: str = "val") -> tuple[float, Any]:
             calls.append(f"evaluate:{mode}")
             seen[f"evaluate(mode='{mode}') gets the {mode} loader"] = loader is (loaders[1] if mode == "val" else loaders[2])
-            return (0.25, 0.5) if mode == "val" else (0.75, None)
+            if mode != "val":
+                return 0.75, None
+            return RUN_VAL_RESULTS[min(calls.count("evaluate:val"), len(RUN_VAL_RESULTS)) - 1]
 
         built: list[dict[str, Any]] = []
         replacements = {"get_loaders": get_loaders, "train": train, "evaluate": evaluate,
@@ -523,7 +626,7 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         with _replaced(clf, replacements):
             config = clf.TrainConfig(model=model_kind, epochs=epochs, batch_size=4, hidden_size=20, channel_1=4,
                                      channel_2=3, learning_rate=0.0123, momentum=0.5, device=device.type, limit=8,
-                                     print_every=0)
+                                     print_every=0, data_dir=RUN_DATA_DIR)
             returned = attempt(clf.run, config)
         prefix = f"run(model='{model_kind}', epochs={epochs}): "
         if is_error(returned):
@@ -534,9 +637,24 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             results[prefix + key] = value
         results[prefix + "test_accuracy returned"] = getattr(returned, "test_accuracy", None)
         results[prefix + "history entries"] = len(getattr(returned, "history", []) or [])
+        results[prefix + "history"] = _history(getattr(returned, "history", None))
     results.update(_run_seeding(clf))
     results.update(_run_default_device(clf))
     return results
+
+
+RUN_DATA_DIR = "cifar10-probe-folder"  # config.data_dir in the run() probe: get_loaders must be given it
+RUN_TRAIN_LOSSES = (1.5, 1.25, 1.0)  # what the stand-in train() returns, epoch by epoch
+RUN_VAL_RESULTS = ((0.25, 0.5), (0.375, 0.4375), (0.5, 0.375))  # and evaluate(mode='val'): (accuracy, loss)
+
+
+def _history(history: Any) -> Any:
+    """run()'s history as the checks compare it: per epoch, the three numbers the docstring names (an entry's
+    'epoch' may count from 0 or 1, and extra keys are the student's own)."""
+    if not isinstance(history, (list, tuple)):
+        return f"not a list but {type(history).__name__}"
+    return [{k: entry.get(k) for k in ("train_loss", "val_loss", "val_accuracy")} if isinstance(entry, dict)
+            else f"not a dict but {type(entry).__name__}" for entry in history]
 
 
 @contextmanager

@@ -119,6 +119,7 @@ def evaluate_loss_mistakes(model: nn.Module, loader: DataLoader) -> dict[str, fl
     sizes = [int(labels.shape[0]) for _, labels in batches]
     samples = sum(sizes)
     return {
+        "loss_mean_of_batch_means": sum(means) / len(batches),
         "loss_batch_means_over_samples": sum(means) / samples,
         "loss_sum_of_batch_means": sum(means),
         "loss_sum_not_divided": sum(sums),

@@ -16,6 +16,8 @@ from autograder.grade.registry import check as _check
 from autograder.run.values import ErrorValue, TensorValue
 
 check = partial(_check, assignment="pytorch_tensor")
+_SELECTION = pair("m[m > threshold]: 행 우선 순서, 같은 값도 그대로, m의 dtype 유지(정렬, np.unique, float 변환 없이)",
+                  "m[m > threshold]: row-major order, repeats kept, m's dtype (no sorting, np.unique or float cast)")
 _KEEP_INPUTS = pair("입력을 바꾸지 말고 새 결과를 돌려주세요", "Return a new result and leave the inputs as they were "
                     "(a + b, not a += b)")
 
@@ -44,6 +46,9 @@ def _random_properties(student: dict[str, Any], *, call: str, integer: bool, low
     if not integer and kind != "f":
         return Verdict.failed(bilingual("'{call}' has the wrong dtype: got {got}, expected a float dtype", call=call,
                                         got=first.dtype))
+    if not integer and first.dtype != "float64":  # the docstring promises float64 (rng.random's)
+        return Verdict.failed(bilingual("'{name}' has the wrong dtype: got {got}, expected {expected}", name=call,
+                                        got=first.dtype, expected="float64"))
     values = first.array
     if values.min() < low or values.max() >= high:
         bounds = f"[{low:g}, {high:g})" if not integer else f"{low:g}..{high - 1:g} (high={high:g} is excluded)"
@@ -91,6 +96,7 @@ def indexing(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
             pair("threshold보다 큰 원소만 고르세요(같은 값은 빼야 합니다)", "Strictly greater: an element equal to the "
                  "threshold is left out (m[m > threshold], not >=)."),
         keys.GET_COLUMN_M_1: bilingual("A column is m[:, col]."),
+        **{key: _SELECTION for key in reference if key.startswith("select_greater_than(") and " for " in key},
     })
 
 
@@ -118,6 +124,10 @@ transpose = check("transpose", title="TODO 7 matrix_transpose", hints={keys.MATR
 
 
 list_conversion = check("list_conversion", title="TODO 8 list_to_tensor / tensor_to_list", hints={
+    keys.LIST_TO_TENSOR_BOOLS: pair("dtype을 지정하지 말고 torch.tensor(values)가 추론하게 두세요",
+                                                "Keep the dtype torch infers: torch.tensor(values), no dtype="),
+    keys.LIST_TO_TENSOR_INT_AND_FLOAT: pair("dtype을 지정하지 말고 torch.tensor(values)가 추론하게 두세요",
+                                     "Keep the dtype torch infers: torch.tensor(values), no dtype="),
     keys.TYPE_TENSOR_TO_LIST_T: bilingual("Use t.tolist(), which gives nested Python lists."),
 })()
 
@@ -125,12 +135,24 @@ list_conversion = check("list_conversion", title="TODO 8 list_to_tensor / tensor
 numpy_conversion = check("numpy_conversion", title="TODO 9 numpy_to_tensor / tensor_to_numpy", hints={
     keys.NUMPY_TO_TENSOR_A_SHARES_MEMORY_WITH_A: bilingual("torch.from_numpy(a) shares memory; torch.tensor(a) copies."),
     keys.TENSOR_TO_NUMPY_T_2_FOR_T_REQUIRING_GRAD: bilingual("Detach first: t.detach().cpu().numpy()."),
+    keys.TENSOR_TO_NUMPY_SHARES_MEMORY: pair(
+        "CPU 텐서라면 t.detach().cpu().numpy()는 메모리를 공유합니다(np.array(t)는 복사)",
+        "For a tensor on the CPU, t.detach().cpu().numpy() shares its memory (np.array(t) copies)"),
+    keys.NUMPY_TO_TENSOR_FLOAT64: pair("torch.from_numpy(a)는 dtype을 그대로 둡니다(float64 -> torch.float64)",
+                                       "torch.from_numpy(a) keeps the dtype (float64 -> torch.float64)"),
 })()
+
+
+_DEVICE_OBJECT = pair("문자열이 아니라 torch.device 객체를 인덱스 없이 돌려주세요: torch.device('cuda')",
+                      "Return a torch.device object without an index, not a string: torch.device('cuda') or "
+                      "torch.device('cpu')")
 
 
 get_device = check("get_device", title="TODO 10 get_device", hints={
     keys.GET_DEVICE_WITH_A_GPU: bilingual("Choose 'cuda' when prefer_cuda and torch.cuda.is_available()."),
     keys.GET_DEVICE_WITHOUT_A_GPU: bilingual("Fall back to 'cpu' when torch.cuda.is_available() is False."),
+    **{keys.returned_object(call): _DEVICE_OBJECT for call in (keys.GET_DEVICE_WITH_A_GPU, keys.GET_DEVICE_WITHOUT_A_GPU,
+                                                                keys.GET_DEVICE_PREFER_CUDA_FALSE_WITH_A_GPU)},
 })()
 
 
@@ -138,6 +160,9 @@ to_device = check("to_device", title="TODO 11 to_device", hints={
     keys.TO_DEVICE_T_DEVICE_DEVICE_TYPE: bilingual(
         "Return t.to(device): the tensor must end up on the device it was given (without a GPU the grader gives "
         "the 'meta' device, which stands in for 'cuda')."),
+    **{keys.to_device_dtype(str(dtype)): pair(
+        "t.to(device)는 dtype을 바꾸지 않습니다", "t.to(device) keeps the dtype (no .float())")
+       for dtype in ("torch.float64", "torch.int64")},
 })()
 
 
@@ -169,6 +194,7 @@ autograd = check("autograd", title="TODO 15 autograd_gradient (requires_grad, ba
     "gradient": bilingual("Make w require gradients, compute the mean squared error, call loss.backward(), return w.grad."),
     keys.W_AFTER_THE_CALL_MUST_BE_UNCHANGED: bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
     keys.W_REQUIRES_GRAD_AFTER_THE_CALL: bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
+    keys.CALLERS_W_GRAD_AFTER_THE_CALL: bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
 })()
 
 

@@ -30,3 +30,20 @@ VIEW_AS_ROWS_T_3_SHARES_MEMORY_WITH_T = "view_as_rows(t, 3) shares memory with t
 VIEW_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR = "view_as_rows(t.t(), 2) on a non-contiguous tensor"
 W_AFTER_THE_CALL_MUST_BE_UNCHANGED = "w after the call (must be unchanged)"
 W_REQUIRES_GRAD_AFTER_THE_CALL = "w.requires_grad after the call"
+GRADIENT_FOR_A_W_REQUIRING_GRAD = "autograd_gradient(w, x, y)[1] for a w that already requires grad"
+CALLERS_W_GRAD_AFTER_THE_CALL = "w.grad after the call, for a w that already requires grad"
+GET_DEVICE_PREFER_CUDA_FALSE_WITH_A_GPU = "get_device(prefer_cuda=False) with a GPU"
+LIST_TO_TENSOR_BOOLS = "list_to_tensor([True, False, True])"
+LIST_TO_TENSOR_INT_AND_FLOAT = "list_to_tensor([1, 2.5])"
+TENSOR_TO_NUMPY_SHARES_MEMORY = "tensor_to_numpy(t) for a float64 tensor shares memory with t"
+NUMPY_TO_TENSOR_FLOAT64 = "numpy_to_tensor(a) for a float64 array"
+
+
+def to_device_dtype(dtype: str) -> str:
+    """The key of the dtype to_device returns for a tensor of `dtype` ('torch.float64')."""
+    return f"to_device(t, device).dtype for t of dtype {dtype}"
+
+
+def returned_object(call: str) -> str:
+    """The key of how `call`'s device was returned: "torch.device('cuda')", "the string 'cuda'", ..."""
+    return f"{call}: the object returned"

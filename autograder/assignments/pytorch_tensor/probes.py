@@ -9,6 +9,7 @@ import torch
 
 from autograder.assignments.pytorch_tensor import keys
 from autograder.probes.common import attempt, is_error
+from autograder.probes.spaces import ArraySpace, described, draw
 
 MODULE = "tensor_basics"
 
@@ -52,7 +53,28 @@ def probe_indexing(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         # a threshold equal to an element: strictly greater leaves it out (`>=` would keep it)
         keys.SELECT_GREATER_THAN_M_M_1_2_A_THRESHOLD_THAT_IS_AN_ELEMENT:
             attempt(tb.select_greater_than, m.copy(), float(m[1, 2])),
+        **_selections(tb),
     }
+
+
+# integer and float32 matrices, a row and a column, repeated, unsorted and negative values, a transposed view
+SELECTION_SPACE = ArraySpace(dtypes=("int64", "float64", "float32"), shapes=((3, 4), (1, 5), (5, 1)),
+                             values=("mixed", "repeated", "negative"), non_contiguous=True)
+
+
+def _selections(tb: Any) -> dict[str, Any]:
+    """select_greater_than over SELECTION_SPACE, each with a threshold equal to one of its elements: the
+    elements in row-major order, repeats kept, and the dtype of `m` (the docstring's promises)."""
+    out: dict[str, Any] = {}
+    for case in draw(SELECTION_SPACE, seed=41):
+        m = case.fresh()
+        threshold = m.flat[m.size // 2].item()
+        call = f"select_greater_than(m, {threshold!r})"
+        result = attempt(tb.select_greater_than, m, threshold)
+        out.update(described(call, [case], [result]))
+        if isinstance(result, np.ndarray):
+            out.update(described(f"{call}.dtype", [case], [str(result.dtype)]))
+    return out
 
 
 def _unchanged(before: Any, after: Any) -> bool:
@@ -83,7 +105,29 @@ def probe_arithmetic(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         **_keeping_inputs(keys.ELEMENTWISE_PRODUCT_A_B, tb.elementwise_product, a, b),
         **_keeping_inputs(keys.MATRIX_PRODUCT_A_C, tb.matrix_product, a, c),
         **_keeping_inputs("scalar_multiple(a, 2.5)", tb.scalar_multiple, a, 2.5),
+        **_arithmetic_space(tb),
     }
+
+
+ARITHMETIC_SPACE = ArraySpace(dtypes=("int64", "float32"), shapes=((3, 4), (1, 1), (2, 3)),
+                              values=("mixed", "negative"), non_contiguous=True)
+
+
+def _arithmetic_space(tb: Any) -> dict[str, Any]:
+    """The five functions on ARITHMETIC_SPACE (the numpy dtype of the result included: int64 stays int64),
+    matrix_sum also on a broadcast row (its docstring promises broadcasting), matrix_product on (1, k) @ (k, 1)."""
+    out: dict[str, Any] = {}
+    for a_case, b_case in zip(draw(ARITHMETIC_SPACE, seed=43), draw(ARITHMETIC_SPACE, seed=44)):
+        label = f"a: {a_case.label}; b: {b_case.label}"  # the same class, drawn twice
+        out[f"matrix_sum(a, b) for {label}"] = attempt(tb.matrix_sum, a_case.fresh(), b_case.fresh())
+        out[f"matrix_difference(a, b) for {label}"] = attempt(tb.matrix_difference, a_case.fresh(), b_case.fresh())
+        out[f"elementwise_product(a, b) for {label}"] = attempt(tb.elementwise_product, a_case.fresh(), b_case.fresh())
+        out[f"matrix_product(a, b.T) for {label}"] = attempt(tb.matrix_product, a_case.fresh(), b_case.fresh().T)
+        out[f"scalar_multiple(a, -2.5) for a: {a_case.label}"] = attempt(tb.scalar_multiple, a_case.fresh(), -2.5)
+    a = np.arange(12, dtype=np.int64).reshape(3, 4)  # (3, 4)
+    row = np.array([[10, -20, 30, -40]], dtype=np.int64)  # (1, 4): broadcast over the rows
+    out["matrix_sum(a, row) for a (3, 4) and a row (1, 4) (broadcasting)"] = attempt(tb.matrix_sum, a, row)
+    return out
 
 
 def probe_mean(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -92,11 +136,30 @@ def probe_mean(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "matrix_mean(m)": attempt(tb.matrix_mean, m.copy()),
         keys.MATRIX_MEAN_M_AXIS_0: attempt(tb.matrix_mean, m.copy(), axis=0),
         keys.MATRIX_MEAN_M_AXIS_1: attempt(tb.matrix_mean, m.copy(), axis=1),
+        **_means(tb),
     }
 
 
+# integer input (the docstring promises float64 all the same), a row, a column, negative values
+MEAN_SPACE = ArraySpace(dtypes=("int64",), shapes=((3, 4), (1, 5), (5, 1)), values=("mixed", "negative"))
+
+
+def _means(tb: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for case in draw(MEAN_SPACE, seed=47):
+        for axis in (None, 0, 1):
+            out.update(described(f"matrix_mean(m, axis={axis})", [case],
+                                 [attempt(tb.matrix_mean, case.fresh(), axis=axis)]))
+    return out
+
+
+TRANSPOSE_SPACE = ArraySpace(dtypes=("int64", "bool"), shapes=((2, 3), (1, 5), (5, 1)), non_contiguous=True)
+
+
 def probe_transpose(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    return {keys.MATRIX_TRANSPOSE_M: attempt(tb.matrix_transpose, _matrix())}
+    cases = draw(TRANSPOSE_SPACE, seed=53)
+    return {keys.MATRIX_TRANSPOSE_M: attempt(tb.matrix_transpose, _matrix()),
+            **described("matrix_transpose(m)", cases, [attempt(tb.matrix_transpose, c.fresh()) for c in cases])}
 
 
 def probe_list_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +169,24 @@ def probe_list_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "list_to_tensor([0.5, 1.5])": attempt(tb.list_to_tensor, [0.5, 1.5]),
         "tensor_to_list(t)": back,
         keys.TYPE_TENSOR_TO_LIST_T: back if is_error(back) else type(back).__name__,
+        keys.LIST_TO_TENSOR_BOOLS: attempt(tb.list_to_tensor, [True, False, True]),
+        "list_to_tensor([[[-1, 2]], [[3, -4]]])": attempt(tb.list_to_tensor, [[[-1, 2]], [[3, -4]]]),
+        keys.LIST_TO_TENSOR_INT_AND_FLOAT: attempt(tb.list_to_tensor, [1, 2.5]),
+        "tensor_to_list(torch.tensor(7))": _plain(attempt(tb.tensor_to_list, torch.tensor(7))),
+        "tensor_to_list(torch.tensor([[True], [False]]))": _plain(attempt(tb.tensor_to_list,
+                                                                             torch.tensor([[True], [False]]))),
     }
+
+
+def _plain(value: Any) -> Any:
+    """A returned list (or scalar) as its Python types' names beside it: [1, 2] and [1.0, 2.0] compare equal."""
+    if is_error(value):
+        return value
+
+    def types(v: Any) -> Any:
+        return [types(x) for x in v] if isinstance(v, list) else type(v).__name__
+
+    return {"value": value, "types": types(value)}
 
 
 def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -120,8 +200,18 @@ def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         tensor = converted_first
     grad_tensor = torch.arange(4, dtype=torch.float32).requires_grad_(True)
     converted = attempt(tb.tensor_to_numpy, grad_tensor * 2)
+    cpu_tensor = torch.arange(5, dtype=torch.float64)
+    as_array = attempt(tb.tensor_to_numpy, cpu_tensor)
+    shares_back = None
+    if isinstance(as_array, np.ndarray):
+        cpu_tensor[0] = 100.0  # an array that shares memory sees the change
+        shares_back = bool(as_array.reshape(-1)[0] == 100.0)
     return {
         "numpy_to_tensor(a)": tensor,
+        keys.NUMPY_TO_TENSOR_FLOAT64: attempt(tb.numpy_to_tensor, np.linspace(-1, 1, 4)),
+        "numpy_to_tensor(a) for an int32 array": attempt(tb.numpy_to_tensor, np.arange(-2, 2, dtype=np.int32)),
+        "tensor_to_numpy(t) for an int64 tensor": attempt(tb.tensor_to_numpy, torch.tensor([[-1, 2], [3, 4]])),
+        keys.TENSOR_TO_NUMPY_SHARES_MEMORY: shares_back,
         keys.NUMPY_TO_TENSOR_A_SHARES_MEMORY_WITH_A: shares,
         keys.TENSOR_TO_NUMPY_T_2_FOR_T_REQUIRING_GRAD: converted,
         "type(tensor_to_numpy(t * 2))": type(converted).__name__,
@@ -135,13 +225,25 @@ def probe_get_device(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         # Pretend a GPU is there (and then that none is): the choice must follow torch.cuda.is_available().
         torch.cuda.is_available = lambda: True  # type: ignore[assignment]
         results[keys.GET_DEVICE_WITH_A_GPU] = attempt(tb.get_device)
-        results["get_device(prefer_cuda=False) with a GPU"] = attempt(tb.get_device, prefer_cuda=False)
+        results[keys.GET_DEVICE_PREFER_CUDA_FALSE_WITH_A_GPU] = attempt(tb.get_device, prefer_cuda=False)
         torch.cuda.is_available = lambda: False  # type: ignore[assignment]
         results[keys.GET_DEVICE_WITHOUT_A_GPU] = attempt(tb.get_device)
     finally:
         torch.cuda.is_available = original  # type: ignore[assignment]
-    # A torch.device or a device string are both fine; what matters is the kind of device chosen.
-    return {k: _device_type(v) for k, v in results.items()}
+    # the kind of device chosen, and what was returned: a torch.device without an index, as the docstring says
+    return {**{k: _device_type(v) for k, v in results.items()},
+            **{keys.returned_object(k): _device_form(v) for k, v in results.items()}}
+
+
+def _device_form(value: Any) -> Any:
+    """How a returned device is written: "torch.device('cuda')", "the string 'cuda'", ..."""
+    if is_error(value):
+        return value
+    if isinstance(value, torch.device):
+        return f"torch.device({str(value)!r})"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    return f"a {type(value).__name__}"
 
 
 def _device_type(value: Any) -> Any:
@@ -164,10 +266,19 @@ def target_device() -> torch.device:
 def probe_to_device(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     device = target_device()
     moved = attempt(tb.to_device, torch.ones(2, 3), device)
+    kept = {}
+    for dtype in (torch.float64, torch.int64):
+        t = torch.tensor([[-1, 2, 3]], dtype=dtype)
+        result = attempt(tb.to_device, t, device)
+        kept[keys.to_device_dtype(str(dtype))] = \
+            str(result.dtype) if isinstance(result, torch.Tensor) else result
+        on_cpu = attempt(tb.to_device, t, "cpu")
+        kept[f"to_device(t, 'cpu') for t of dtype {dtype}"] = on_cpu
     return {
         keys.TO_DEVICE_T_DEVICE_DEVICE_TYPE: moved.device.type if isinstance(moved, torch.Tensor) else moved,
         "to_device(t, device).shape": tuple(moved.shape) if isinstance(moved, torch.Tensor) else None,
         "expected device": device.type,
+        **kept,
     }
 
 
@@ -182,6 +293,11 @@ def probe_squeeze(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         # no size-1 dimension: nothing to remove (a hard-coded squeeze(0) or squeeze(2) is caught here)
         keys.REMOVE_SIZE_ONE_DIMENSIONS_T_OF_SHAPE_2_1_3_1: attempt(tb.remove_size_one_dimensions,
                                                                         t.reshape(2, 1, 3, 1)),
+        "remove_size_one_dimensions(t of shape (1, 1, 1))": attempt(tb.remove_size_one_dimensions,
+                                                                      torch.tensor([[[5.0]]])),
+        "remove_size_one_dimensions(t of shape (1, 6))": attempt(tb.remove_size_one_dimensions, t.reshape(1, 6)),
+        "add_dimension(t, -2)": attempt(tb.add_dimension, t.clone(), -2),
+        "add_dimension(t, 2)": attempt(tb.add_dimension, t.clone(), 2),
     }
 
 
@@ -214,6 +330,17 @@ def probe_cat_stack(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "stack([a, b], dim=2)": attempt(tb.stack, [a, b], dim=2),
         "concatenate([a, b]) (dim left at its default)": attempt(tb.concatenate, [a, b]),
         "stack([a, b]) (dim left at its default)": attempt(tb.stack, [a, b]),
+        **_three_tensors(tb),
+    }
+
+
+def _three_tensors(tb: Any) -> dict[str, Any]:
+    """Three integer tensors (not two: `torch.cat([tensors[0], tensors[1]])` is caught) and a negative dim."""
+    a, b, c = (torch.arange(k, k + 4).reshape(2, 2) for k in (0, 10, -10))  # (2, 2) int64
+    return {
+        "concatenate([a, b, c], dim=1) for int64 (2, 2) tensors": attempt(tb.concatenate, [a, b, c], dim=1),
+        "stack([a, b, c], dim=-1) for int64 (2, 2) tensors": attempt(tb.stack, [a, b, c], dim=-1),
+        "concatenate((a, b, c), dim=-2) (a tuple)": attempt(tb.concatenate, (a, b, c), dim=-2),
     }
 
 
@@ -228,6 +355,11 @@ def probe_autograd(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         out["loss"], out["gradient"] = result
     else:
         out["autograd_gradient(w, x, y)"] = result if is_error(result) else f"a {type(result).__name__}, not a (loss, gradient) pair"
+    # a caller's w that already requires grad: its .grad stays untouched, the gradient comes back detached
+    caller_w = w.clone().requires_grad_(True)
+    again = attempt(tb.autograd_gradient, caller_w, x, y)
+    out[keys.GRADIENT_FOR_A_W_REQUIRING_GRAD] = again[1] if isinstance(again, tuple) and len(again) == 2 else again
+    out[keys.CALLERS_W_GRAD_AFTER_THE_CALL] = "None" if caller_w.grad is None else "a gradient was added to it"
     return out
 
 
