@@ -187,6 +187,10 @@ def main() -> int:
             import_error = ErrorValue(type=type(exc).__name__, message=f"while importing {spec['module']}.py: {exc}",
                                       where=where)
 
+    # Everything imported so far (torch, numpy, the student's module) lives as long as the process: moved out of
+    # the collector's sight, so the collection after each probe scans only what that probe made (0.14 s a
+    # probe otherwise, with torch's 380,000 objects: a third of a quick grading).
+    gc.freeze()
     for name in spec["probes"]:
         channel.start(name)
         probe = probes[name]
