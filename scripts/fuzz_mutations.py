@@ -183,6 +183,8 @@ def mutations(*, count: int, seed: int, assignments: tuple[str, ...] = tuple(MOD
     from the `operators` set ('generic', 'torch' or 'all')."""
     rng = random.Random(seed)
     originals = {a: (REPO / "solutions" / a / MODULES[a]).read_text(encoding="utf-8") for a in assignments}
+    if operators == "torch":  # few enough to enumerate: every site, or a seeded sample of them
+        return _every_torch_mutation(originals, count=count, rng=rng)
     chosen: dict[tuple[str, int, str], tuple[Mutation, str]] = {}
     attempts = 0
     while len(chosen) < count and attempts < 50 * count:
@@ -196,7 +198,7 @@ def mutations(*, count: int, seed: int, assignments: tuple[str, ...] = tuple(MOD
             continue
         line = getattr(node, "lineno", 0)
         try:
-            if kind == "torch":
+            if kind == "torch":  # 'all': a generic or a PyTorch-aware site
                 torch_operators.replace(tree, node, owner.apply(node))  # type: ignore[attr-defined]
                 detail = owner.name  # type: ignore[attr-defined]
             else:
@@ -211,6 +213,30 @@ def mutations(*, count: int, seed: int, assignments: tuple[str, ...] = tuple(MOD
         if key not in chosen:
             chosen[key] = (Mutation(assignment, function, line, kind, detail, index), text)
     return list(chosen.values())
+
+
+def _every_torch_mutation(originals: dict[str, str], *, count: int,
+                          rng: random.Random) -> list[tuple[Mutation, str]]:
+    """The PyTorch-aware operators at every site of the answer keys (`count` of them drawn with `rng` when there
+    are more), each a valid module that differs from the answer key."""
+    found: list[tuple[Mutation, str]] = []
+    for assignment, original in originals.items():
+        unchanged = ast.unparse(ast.parse(original))
+        for index in range(len(_sites(ast.parse(original), "torch"))):
+            tree = ast.parse(original)
+            _, function, node, operator = _sites(tree, "torch")[index]
+            line = getattr(node, "lineno", 0)
+            try:
+                torch_operators.replace(tree, node, operator.apply(node))  # type: ignore[attr-defined]
+                text = ast.unparse(ast.fix_missing_locations(tree))
+                compile(text, MODULES[assignment], "exec")
+            except (ValueError, SyntaxError, TypeError):
+                continue
+            if text != unchanged and function not in ("TrainConfig.__init__",):
+                found.append((Mutation(assignment, function, line, "torch", operator.name, index), text))  # type: ignore[attr-defined]
+    if count < len(found):
+        found = sorted(rng.sample(found, count), key=lambda pair: (pair[0].assignment, pair[0].index))
+    return found
 
 
 def _validate_results(data: dict) -> bool:

@@ -267,7 +267,8 @@ def _model_probe(make: Callable[[], nn.Module], call: str, spec: dict[str, Any],
     repaired = repair_layers(model, spec, x)
     fill_parameters(model)
     out = attempt(model, x)
-    return {"model": model, "call": call, "out": out, "x": x, "repaired": repaired}
+    one = attempt(model, x[:1])  # a batch of one image: still (1, num_classes), no .squeeze()
+    return {"model": model, "call": call, "out": out, "x": x, "repaired": repaired, "one": one}
 
 
 def _input(shape: tuple[int, ...]) -> torch.Tensor:
@@ -290,7 +291,8 @@ def _conv_probe(clf: Any) -> dict[str, Any]:
 def _forward_result(probe: dict[str, Any]) -> dict[str, Any]:
     if "out" not in probe:
         return probe
-    return {f"{probe['call']}(x) for x of shape {tuple(probe['x'].shape)}": probe["out"]}
+    return {f"{probe['call']}(x) for x of shape {tuple(probe['x'].shape)}": probe["out"],
+            f"{probe['call']}(x[:1]) for a batch of one image": probe["one"]}
 
 
 def _gradient_result(probe: dict[str, Any]) -> dict[str, Any]:

@@ -57,6 +57,10 @@ def _random_properties(student: dict[str, Any], *, call: str, integer: bool, low
     if not isinstance(same, TensorValue) or not np.array_equal(same.array, values):
         return Verdict.failed(bilingual("'{call}' is not reproducible: the same seed gave a different matrix. Make the "
                                         "generator from the seed (np.random.default_rng(seed)).", call=call))
+    one_row = student.get(keys.RANDOM_MATRIX_ONE_ROW)
+    if not integer and one_row != [1, 5]:  # a size-1 dimension is kept (no .squeeze(), no reshape(-1))
+        return Verdict.failed(bilingual("'{name}' is wrong: got {got}, expected {expected}",
+                                        name=keys.RANDOM_MATRIX_ONE_ROW, got=describe_both(one_row), expected="[1, 5]"))
     if isinstance(other, TensorValue) and np.array_equal(other.array, values):
         return Verdict.failed(bilingual("'{call}' ignores the seed: seeds 7 and 8 gave the same matrix. Make the "
                                         "generator from the seed (np.random.default_rng(seed)).", call=call))

@@ -30,7 +30,13 @@ def probe_random_matrix(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "first": attempt(tb.make_random_matrix, (50, 40), seed=7),
         "same_seed": attempt(tb.make_random_matrix, (50, 40), seed=7),
         "other_seed": attempt(tb.make_random_matrix, (50, 40), seed=8),
+        keys.RANDOM_MATRIX_ONE_ROW: _shape_of(attempt(tb.make_random_matrix, (1, 5), seed=7)),
     }
+
+
+def _shape_of(value: Any) -> Any:
+    """A returned array's shape as a list (a size-1 dimension must be kept), or what came back instead."""
+    return list(value.shape) if isinstance(value, (np.ndarray, torch.Tensor)) else value
 
 
 def probe_random_int_matrix(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -48,11 +54,14 @@ def probe_indexing(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "get_element(m, -1, -1)": attempt(tb.get_element, m.copy(), -1, -1),
         "get_row(m, 2)": attempt(tb.get_row, m.copy(), 2),
         keys.GET_COLUMN_M_1: attempt(tb.get_column, m.copy(), 1),
+        "get_column(m[:1], 2) for a matrix of one row": attempt(tb.get_column, m[:1].copy(), 2),
+        "get_row(m[:, :1], 0) for a matrix of one column": attempt(tb.get_row, m[:, :1].copy(), 0),
         keys.GET_BLOCK_M_ROWS_0_2_COLS_1_4: attempt(tb.get_block, m.copy(), (0, 2), (1, 4)),
         keys.SELECT_GREATER_THAN_M_6_5: attempt(tb.select_greater_than, m.copy(), 6.5),
         # a threshold equal to an element: strictly greater leaves it out (`>=` would keep it)
         keys.SELECT_GREATER_THAN_M_M_1_2_A_THRESHOLD_THAT_IS_AN_ELEMENT:
             attempt(tb.select_greater_than, m.copy(), float(m[1, 2])),
+        "select_greater_than(m, 11.0) (one element above)": attempt(tb.select_greater_than, m.copy(), 11.0),
         **_selections(tb),
     }
 
@@ -210,6 +219,7 @@ def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "numpy_to_tensor(a)": tensor,
         keys.NUMPY_TO_TENSOR_FLOAT64: attempt(tb.numpy_to_tensor, np.linspace(-1, 1, 4)),
         "numpy_to_tensor(a) for an int32 array": attempt(tb.numpy_to_tensor, np.arange(-2, 2, dtype=np.int32)),
+        "numpy_to_tensor(a) for an array of shape (1, 3)": attempt(tb.numpy_to_tensor, np.ones((1, 3))),
         "tensor_to_numpy(t) for an int64 tensor": attempt(tb.tensor_to_numpy, torch.tensor([[-1, 2], [3, 4]])),
         keys.TENSOR_TO_NUMPY_SHARES_MEMORY: shares_back,
         keys.NUMPY_TO_TENSOR_A_SHARES_MEMORY_WITH_A: shares,
@@ -310,6 +320,8 @@ def probe_view_reshape(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "view_as_rows(t, 3)": viewed,
         keys.VIEW_AS_ROWS_T_3_SHARES_MEMORY_WITH_T: shares,
         "reshape_as_rows(t, 8)": attempt(tb.reshape_as_rows, t, 8),
+        "view_as_rows(t, 1) (one row)": attempt(tb.view_as_rows, t.clone(), 1),
+        "reshape_as_rows(t, 1) (one row)": attempt(tb.reshape_as_rows, t.clone(), 1),
         keys.RESHAPE_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR: attempt(tb.reshape_as_rows, transposed, 2),
         keys.VIEW_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR: _error_type(attempt(tb.view_as_rows, transposed, 2)),
     }
