@@ -233,6 +233,9 @@ def _run_items(values: dict[str, Any], *, device: bool) -> dict[str, Any]:
     return {k: v for k, v in values.items() if (keys.MODEL_DEVICE_DURING_TRAIN in k) == device}
 
 
+_RUNS = ("run(model='conv', epochs=2)", "run(model='fc', epochs=1)")  # the run() probe's two calls, as keyed
+
+
 @check("run_pipeline", title="TODO 8 run: " + pair(
                                  "transform, 데이터로더, 모델, SGD, 학습 후 평가", "transform, loaders, model, SGD, train then evaluate"), probe="run")
 def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
@@ -254,14 +257,14 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
                                    "'train_loss', 'val_loss', 'val_accuracy'로 넣으세요",
                                    "history holds, per epoch, train()'s loss and evaluate(mode='val')'s (accuracy, "
                                    "loss) as 'train_loss', 'val_loss' and 'val_accuracy'")
-           for run in ("run(model='conv', epochs=2)", "run(model='fc', epochs=1)")},
+           for run in _RUNS},
         **{f"{run}: get_loaders options": pair("3) get_loaders에 config의 batch_size, data_dir, limit을 넘기세요",
                                                "Step 3: pass config's batch_size, data_dir and limit to get_loaders")
-           for run in ("run(model='conv', epochs=2)", "run(model='fc', epochs=1)")},
+           for run in _RUNS},
         **{f"{run}: other SGD options": pair("6) SGD에는 config가 정한 lr과 momentum만 넘기세요(weight_decay 등은 없이)",
                                              "Step 6: give SGD only config's lr and momentum (no weight_decay or "
                                              "other options)")
-           for run in ("run(model='conv', epochs=2)", "run(model='fc', epochs=1)")},
+           for run in _RUNS},
     })
 
 
