@@ -98,6 +98,10 @@ try:
     # text progress bars applied (the final state of each bar, not every redraw).
     c.TolerantExecute.coalesce_streams = True
 
+    # --- the student's code while GradeBeforeRun grades it: autograder grade's limits (docs/isolation.md) --
+    # Unset names keep their defaults; e.g. on a machine with more cores and memory:
+    # c.GradeBeforeRun.limits = {"threads": 4, "memory_mib": 8192}
+
     # --- times: the course's time zone (due dates are given in it; nbgrader's own export says UTC) -----
     c.Exchange.timezone = COURSE_TIME_ZONE
     c.NbGraderAPI.timezone = COURSE_TIME_ZONE

@@ -41,6 +41,7 @@ from autograder.feedback.language import DEFAULT_LANGUAGE, LANGUAGE_ENV, check_l
 from autograder.grade.engine import GradingError, grade_submission
 from autograder.grade.registry import Check, checks_for
 from autograder.grade.report import CheckResult
+from autograder.run.limits import Limits
 from autograder.assignments import AssignmentError, get_assignment
 from autograder.tree import tree_digest
 
@@ -135,8 +136,10 @@ def verdict_text(outcome: Outcome, *, language: str = DEFAULT_LANGUAGE) -> tuple
     return "none", "\n".join([summary, *lines])
 
 
-def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None = None) -> Outcome:
-    """The results of the checks `names` on `folder` (default: the notebook's folder), graded or cached."""
+def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None = None,
+                 limits: Limits = Limits()) -> Outcome:
+    """The results of the checks `names` on `folder` (default: the notebook's folder), graded or cached, with the
+    student's code under `limits`."""
     names = tuple(names)
     registry = _checks(assignment, names)
     skipped = {n for n in names if n in _skipped_by_env()}
@@ -153,7 +156,7 @@ def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None =
         try:
             submission = folder if folder is not None else submission_folder(assignment)
             for scope, in_scope in _scopes(assignment, wanted, skipped=_skipped_by_env()).items():
-                graded = _graded(assignment, submission, scope, in_scope)
+                graded = _graded(assignment, submission, scope, in_scope, limits)
                 rows.update({n: graded[n] for n in wanted if n in graded})
         except GradingError as exc:  # exit code 3: the grader's own inputs are missing (answer key, CIFAR-10)
             blame = f"{GRADER_ERROR}: " if exc.exit_code == 3 else ""
@@ -293,11 +296,12 @@ def _scopes(assignment: str, wanted: Sequence[str], *, skipped: set[str]) -> dic
     return scopes
 
 
-def _graded(assignment: str, submission: Path, scope: str, in_scope: list[str]) -> dict[str, CheckResult]:
-    key = (assignment, str(submission.resolve()), _digest(submission), scope)
+def _graded(assignment: str, submission: Path, scope: str, in_scope: list[str],
+            limits: Limits) -> dict[str, CheckResult]:
+    key = (assignment, str(submission.resolve()), _digest(submission), scope, limits)
     if key not in _CACHE:
         skip = [c.name for c in checks_for(assignment) if c.name not in in_scope]
-        report = grade_submission(submission=submission, assignment=assignment, skip=skip)
+        report = grade_submission(submission=submission, assignment=assignment, skip=skip, limits=limits)
         _CACHE[key] = {row.name: row for row in report.results}
     return _CACHE[key]
 

@@ -10,6 +10,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:  # shared test helpers import as `tests.<folder>.<module>`
     sys.path.insert(0, str(REPO_ROOT))
+# One OpenMP/BLAS thread in every process the suite starts and in its own torch: two workers share two cores
+# (tests/suite.py says why and what it saves). Set before anything imports torch.
+os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +42,8 @@ def cifar10_root() -> Path:
 @pytest.fixture(scope="session")
 def trained_reference_cache(tmp_path_factory: pytest.TempPathFactory, cifar10_root: Path) -> Path:
     """One cache of the answer key's results for the whole session (every probe, the two CIFAR-10 trainings
-    included), shared by the pytest-xdist workers and filled once, so that no test trains the answer key again.
+    included), under the suite's limits (tests/suite.py), shared by the pytest-xdist workers and filled once, so
+    that no test trains the answer key again (a test that grades with other limits or threads misses it).
 
     It is filled by grading the starter code (release/), whose own probes end at once, under a file lock: the
     first worker to ask fills it while the other waits. The answer key's results are the same to the last bit in
@@ -47,6 +51,7 @@ def trained_reference_cache(tmp_path_factory: pytest.TempPathFactory, cifar10_ro
     from filelock import FileLock
 
     from autograder.grade import grade_submission
+    from tests.suite import suite_limits
 
     folder = tmp_path_factory.getbasetemp().parent / "trained-reference-cache"
     with FileLock(str(folder.parent / "trained-reference-cache.lock")):
@@ -54,7 +59,7 @@ def trained_reference_cache(tmp_path_factory: pytest.TempPathFactory, cifar10_ro
             folder.mkdir(exist_ok=True)
             for assignment in ("pytorch_tensor", "image_classification"):
                 report = grade_submission(submission=REPO_ROOT / "release", assignment=assignment,
-                                          data_dir=str(cifar10_root), cache_dir=folder)
+                                          data_dir=str(cifar10_root), cache_dir=folder, limits=suite_limits())
                 assert not report.grader_errors, report.to_text()
             (folder / "filled").touch()
     return folder

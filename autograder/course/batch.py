@@ -77,7 +77,7 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
 
     options = dict(task["options"])
     language = options.pop("language", DEFAULT_LANGUAGE)  # how the reports speak; the grading is the same
-    options["limits"] = Limits(**options["limits"])
+    options["limits"] = Limits.from_mapping(options["limits"], where="the task's limits")
     options["cache_dir"] = Path(options["cache_dir"])
     options["solutions_dir"] = Path(options["solutions_dir"])
     started = time.monotonic()

@@ -46,7 +46,8 @@ def grade(paths: dict[str, Path], *, submission: Path | None = None) -> Any:
     data_dir = str(paths["data"]) if paths["data"].is_dir() else None
     return grade_or_report(submission=submission or paths["submission"], assignment=config["assignment"],
                            solutions_dir=paths["solutions"], cache_dir=paths["cache"], data_dir=data_dir,
-                           limits=Limits(**config["limits"]), skip=tuple(config["skip"]),
+                           limits=Limits.from_mapping(config["limits"], where="the bundle's config.json"),
+                           skip=tuple(config["skip"]),
                            hidden=(str(paths["source"]),))
 
 

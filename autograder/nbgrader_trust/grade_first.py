@@ -16,9 +16,11 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Dict
 
 from autograder.grade.isolation import ALLOW_UNCONFINED_ENV, opted_in, refuse_unconfined_class, same_user_reason
 from autograder.nbgrader_trust.coursedir import assignment_folder
+from autograder.run.limits import Limits
 
 #: Where GradeBeforeRun leaves each grade cell's outcome for TrustedGrades (resources[OUTCOMES_KEY][grade_id]).
 OUTCOMES_KEY = "autograder_outcomes"
@@ -34,8 +36,9 @@ class CellGrade:
     pictures: tuple[tuple[str, bytes], ...] = ()
 
 
-def grade_cell_outcomes(*, source_notebook: Any, submitted: Any) -> dict[str, CellGrade]:
-    """The trusted result of every grade cell of the source notebook that calls checks, on `submitted`."""
+def grade_cell_outcomes(*, source_notebook: Any, submitted: Any, limits: Limits = Limits()) -> dict[str, CellGrade]:
+    """The trusted result of every grade cell of the source notebook that calls checks, on `submitted` (its code
+    under `limits`)."""
     from autograder.feedback.html import picture_pngs
     from autograder.notebook import CheckFailed, grade_cells, grade_checks, notebook_language, verdict_text
 
@@ -44,7 +47,7 @@ def grade_cell_outcomes(*, source_notebook: Any, submitted: Any) -> dict[str, Ce
         if not item.checks:
             continue
         try:
-            outcome = grade_checks(item.assignment, item.checks, folder=submitted)
+            outcome = grade_checks(item.assignment, item.checks, folder=submitted, limits=limits)
             language = notebook_language()
             verdict, text = verdict_text(outcome, language=language)
             pictures = tuple(drawn for row in outcome.results if row.pictures
@@ -58,15 +61,20 @@ def grade_cell_outcomes(*, source_notebook: Any, submitted: Any) -> dict[str, Ce
 class GradeBeforeRun(NbGraderPreprocessor):
     """Autograde, first step: grade the submitted folder before the kernel runs (see the module's docstring)."""
 
+    limits = Dict(help="Limits of the student's code while it is graded, over autograder grade's defaults, by the "
+                       "names of autograder.run.Limits (e.g. {'threads': 1, 'memory_mib': 8192}; docs/isolation.md)"
+                  ).tag(config=True)
+
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         if not opted_in():
             reason = same_user_reason(confine=None)
             if reason is not None:
                 raise refuse_unconfined_class(reason, how_to_allow=f"{ALLOW_UNCONFINED_ENV}=1 in nbgrader's environment")
+        limits = Limits.from_mapping(self.limits, where="c.GradeBeforeRun.limits in nbgrader_config.py")
         outside = "GradeBeforeRun runs inside `nbgrader autograde` only"
         source = assignment_folder(self, resources, which="source", outside=outside)
         submitted = assignment_folder(self, resources, which="submitted", outside=outside)
         notebook = resources["nbgrader"]["notebook"]
         resources[OUTCOMES_KEY] = grade_cell_outcomes(source_notebook=source / f"{notebook}.ipynb",
-                                                      submitted=submitted)
+                                                      submitted=submitted, limits=limits)
         return nb, resources

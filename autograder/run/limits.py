@@ -1,7 +1,9 @@
 """Resource limits for student code, with documented defaults (see docs/isolation.md)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,25 @@ class Limits:
     def wall_cap(self, cpu_seconds: float) -> float:
         """The wall-time cap of a phase whose CPU-time limit is `cpu_seconds`."""
         return cpu_seconds * self.wall_factor + self.wall_slack_seconds
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], *, where: str) -> Limits:
+        """The defaults with `values` (field name -> number) over them, e.g. from a configuration file.
+
+        An unknown name, or a value that is not a positive number of the field's kind, raises ValueError
+        naming `where` and saying what is allowed (nothing is graded with a limit nobody asked for)."""
+        defaults = cls()
+        known = {f.name: type(getattr(defaults, f.name)) for f in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ValueError(f"{where}: unknown limit(s) {unknown}; the limits are {sorted(known)}")
+        chosen: dict[str, Any] = {}
+        for name, value in values.items():
+            kind = known[name]
+            fits = isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                kind is float or float(value).is_integer())
+            if not fits or value < 0 or (value == 0 and name != "wall_slack_seconds"):
+                raise ValueError(f"{where}: {name} must be a positive {'integer' if kind is int else 'number'}, "
+                                 f"not {value!r}")
+            chosen[name] = kind(value)
+        return cls(**chosen)

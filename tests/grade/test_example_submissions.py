@@ -19,7 +19,7 @@ import pytest
 from autograder.assignments import assignment_names
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
-from autograder.run import Limits
+from tests.suite import suite_limits
 from tests.grade.examples import (build_submission, golden_differences, golden_form, is_slow, language_problems,
                                   load_example, picture_problems, skipped_checks, summarize)
 
@@ -41,7 +41,7 @@ def test_example_submission(folder: Path, tmp_path: Path, trained_reference_cach
     submission = build_submission(folder, tmp_path / "submission")
     report = grade_submission(submission=submission, assignment=example["assignment"], skip=skipped_checks(example),
                               data_dir=str(cifar10_root), cache_dir=trained_reference_cache,
-                              limits=Limits(**example.get("limits", {})))
+                              limits=suite_limits(example.get("limits", {}), where=f"{folder.name}/example.toml"))
     result = summarize(report)
     golden_path = folder / "golden.json"
     if os.environ.get("UPDATE_GOLDEN") == "1":

@@ -44,7 +44,7 @@ import pytest
 from autograder.feedback.language import show
 from autograder.grade import grade_submission
 from autograder.grade.registry import checks_for
-from autograder.run import Limits
+from tests.suite import suite_limits
 from tests.grade.examples import (ACCURACY_CHECKS, build_submission, golden_differences, golden_form, is_slow,
                                   language_problems,
                                   load_example, skipped_checks, summarize)
@@ -137,7 +137,7 @@ class Session:
 
 @pytest.fixture(scope="session")
 def session(trained_reference_cache: Path, cifar10_root: Path) -> Session:
-    """The answer key graded once per assignment with the default limits, with the session's filled reference
+    """The answer key graded once per assignment with the suite's limits, with the session's filled reference
     cache (so the small limits of the examples apply to student code only): it tells whether student code runs
     confined."""
     cache = trained_reference_cache
@@ -145,7 +145,7 @@ def session(trained_reference_cache: Path, cifar10_root: Path) -> Session:
     for assignment in ("pytorch_tensor", "image_classification"):
         skip = ACCURACY_CHECKS if assignment == "image_classification" else ()
         report = grade_submission(submission=REPO / "solutions", assignment=assignment, skip=skip,
-                                  data_dir=str(cifar10_root), cache_dir=cache, confine=CONFINE)
+                                  data_dir=str(cifar10_root), cache_dir=cache, confine=CONFINE, limits=suite_limits())
         assert report.score == report.max_score, report.to_text()
         notes += report.grader_notes
     weaker = [n for n in notes if WEAKER in n]
@@ -201,7 +201,7 @@ def test_hostile_submission(folder: Path, tmp_path: Path, session: Session, cifa
     if example.get("requires_confinement") and not session.confined:
         pytest.skip(f"student code does not run confined here: {session.note}")
     assignment = example["assignment"]
-    limits = Limits(**example.get("limits", {}))
+    limits = suite_limits(example.get("limits", {}), where=f"{folder.name}/example.toml")
     names = {c.name for c in checks_for(assignment)}
     skip = skipped_checks(example)
 

@@ -6,15 +6,20 @@ import shutil
 import sys
 from pathlib import Path
 
+from tests.suite import SUITE_THREADS
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 def copy_course(target: Path) -> Path:
-    """A copy of the course folder (nbgrader_config.py, source/, release/, solutions/) at `target`."""
+    """A copy of the course folder (nbgrader_config.py, source/, release/, solutions/) at `target`, whose
+    configuration grades with the suite's limits (one thread, tests/suite.py) as an instructor would set them."""
     target.mkdir()
     for name in ("nbgrader_config.py", "source", "release", "solutions"):
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / name)
+    with (target / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write(f"\nc.GradeBeforeRun.limits = {{'threads': {SUITE_THREADS}}}  # the test suite's (tests/suite.py)\n")
     return target
 
 

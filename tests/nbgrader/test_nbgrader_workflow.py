@@ -35,6 +35,7 @@ from autograder.assignments import get_assignment
 from autograder.assign import build_all, find_marker_text
 from autograder.assign.build import diff_trees
 from autograder.notebook import grade_cells
+from tests.suite import SUITE_THREADS
 from tests.nbgrader.course import copy_course, nbgrader_env
 
 pytestmark = pytest.mark.slow
@@ -94,7 +95,7 @@ def _autograder_grade(folder: Path, assignment: str, skip: tuple[str, ...], *, s
                       env: dict[str, str], results: Path) -> dict[str, Any]:
     """`autograder grade` on the submitted folder: its results.json."""
     args = [sys.executable, "-m", "autograder", "grade", str(folder), "--assignment", assignment,
-            "--solutions", str(solutions), "--results", str(results)]
+            "--solutions", str(solutions), "--results", str(results), "--threads", str(SUITE_THREADS)]
     for name in skip:
         args += ["--skip", name]
     started = time.monotonic()
