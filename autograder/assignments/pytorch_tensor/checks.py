@@ -24,6 +24,9 @@ _KEEP_INPUTS = pair("입력을 바꾸지 말고 새 결과를 돌려주세요", 
 
 zeros_and_ones = check("zeros_and_ones", title="TODO 1 make_zeros_and_ones", hints={
     keys.MAKE_ZEROS_AND_ONES_2_3: bilingual("Return (np.zeros(shape), np.ones(shape))."),
+    keys.ZEROS_AND_ONES_NEW_ARRAYS: pair("np.zeros(shape)와 np.ones(shape)로 새 배열 두 개를 만드세요(쓰기 가능한 배열)",
+                                         "Make two new, writeable arrays: np.zeros(shape) and np.ones(shape) (not "
+                                         "np.broadcast_to views)"),
 })()
 
 
@@ -57,10 +60,12 @@ def _random_properties(student: dict[str, Any], *, call: str, integer: bool, low
     if not isinstance(same, TensorValue) or not np.array_equal(same.array, values):
         return Verdict.failed(bilingual("'{call}' is not reproducible: the same seed gave a different matrix. Make the "
                                         "generator from the seed (np.random.default_rng(seed)).", call=call))
-    one_row = student.get(keys.RANDOM_MATRIX_ONE_ROW)
-    if not integer and one_row != [1, 5]:  # a size-1 dimension is kept (no .squeeze(), no reshape(-1))
-        return Verdict.failed(bilingual("'{name}' is wrong: got {got}, expected {expected}",
-                                        name=keys.RANDOM_MATRIX_ONE_ROW, got=describe_both(one_row), expected="[1, 5]"))
+    size_one_key, size_one_shape = ((keys.RANDOM_INT_MATRIX_ONE_COLUMN, [5, 1]) if integer
+                                    else (keys.RANDOM_MATRIX_ONE_ROW, [1, 5]))
+    size_one = student.get(size_one_key)
+    if size_one != size_one_shape:  # a size-1 dimension is kept (no .squeeze(), no reshape(-1))
+        return Verdict.failed(bilingual("'{name}' is wrong: got {got}, expected {expected}", name=size_one_key,
+                                        got=describe_both(size_one), expected=str(size_one_shape)))
     if isinstance(other, TensorValue) and np.array_equal(other.array, values):
         return Verdict.failed(bilingual("'{call}' ignores the seed: seeds 7 and 8 gave the same matrix. Make the "
                                         "generator from the seed (np.random.default_rng(seed)).", call=call))
@@ -115,9 +120,13 @@ def arithmetic(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     })
 
 
+_PASS_THE_AXIS = pair("axis를 그대로 넘기세요: a.mean(axis=axis) (keepdims 없이: 결과는 1차원입니다)",
+                      "Pass the axis on: a.mean(axis=axis), without keepdims (the result has one dimension).")
+
+
 mean = check("mean", title="TODO 6 matrix_mean", hints={
-    keys.MATRIX_MEAN_M_AXIS_0: bilingual("Pass the axis on: a.mean(axis=axis)."),
-    keys.MATRIX_MEAN_M_AXIS_1: bilingual("Pass the axis on: a.mean(axis=axis)."),
+    keys.MATRIX_MEAN_M_AXIS_0: _PASS_THE_AXIS,
+    keys.MATRIX_MEAN_M_AXIS_1: _PASS_THE_AXIS,
 })()
 
 
@@ -139,11 +148,18 @@ list_conversion = check("list_conversion", title="TODO 8 list_to_tensor / tensor
 numpy_conversion = check("numpy_conversion", title="TODO 9 numpy_to_tensor / tensor_to_numpy", hints={
     keys.NUMPY_TO_TENSOR_A_SHARES_MEMORY_WITH_A: bilingual("torch.from_numpy(a) shares memory; torch.tensor(a) copies."),
     keys.TENSOR_TO_NUMPY_T_2_FOR_T_REQUIRING_GRAD: bilingual("Detach first: t.detach().cpu().numpy()."),
+    keys.TENSOR_TO_NUMPY_ON_A_GPU: pair("GPU의 텐서는 numpy 배열이 되기 전에 CPU로 옮겨야 합니다: t.detach().cpu().numpy()",
+                                        "A tensor on the GPU must be moved to the CPU before numpy: "
+                                        "t.detach().cpu().numpy()"),
     keys.TENSOR_TO_NUMPY_SHARES_MEMORY: pair(
         "CPU 텐서라면 t.detach().cpu().numpy()는 메모리를 공유합니다(np.array(t)는 복사)",
         "For a tensor on the CPU, t.detach().cpu().numpy() shares its memory (np.array(t) copies)"),
     keys.NUMPY_TO_TENSOR_FLOAT64: pair("torch.from_numpy(a)는 dtype을 그대로 둡니다(float64 -> torch.float64)",
                                        "torch.from_numpy(a) keeps the dtype (float64 -> torch.float64)"),
+    keys.NUMPY_TO_TENSOR_NON_CONTIGUOUS_SHARES_MEMORY: pair(
+        "torch.from_numpy(a)는 연속되지 않은 배열과도 메모리를 공유합니다(torch.tensor, .float(), np.ascontiguousarray는 "
+        "복사)", "torch.from_numpy(a) shares the memory of a non-contiguous array too (torch.tensor, .float() and "
+        "np.ascontiguousarray copy)"),
 })()
 
 
@@ -170,13 +186,24 @@ to_device = check("to_device", title="TODO 11 to_device", hints={
 })()
 
 
+_NO_COPY = pair("값을 복사하지 말고 같은 메모리를 보는 텐서를 돌려주세요(torch.stack, clone, torch.tensor는 복사합니다)",
+               "Return a view of the same memory, no copy (torch.stack, clone and torch.tensor copy)")
+
+
 squeeze = check("squeeze", title="TODO 12 add_dimension / remove_size_one_dimensions", hints={
     keys.ADD_DIMENSION_T_1: bilingual("Use t.unsqueeze(dim) with the dim you were given."),
     "add_dimension(t, 0) leaves its inputs unchanged": _KEEP_INPUTS + " (t.unsqueeze(dim), not t.unsqueeze_(dim))",
     "remove_size_one_dimensions(t of shape (1, 2, 1, 3)) leaves its inputs unchanged":
         _KEEP_INPUTS + " (t.squeeze(), not t.squeeze_())",
     keys.REMOVE_SIZE_ONE_DIMENSIONS_T_OF_SHAPE_2_1_3_1: bilingual("Remove every size-1 dimension: t.squeeze() with no dim."),
+    keys.ADD_DIMENSION_SHARES_MEMORY: _NO_COPY + " (t.unsqueeze(dim))",
+    keys.REMOVE_SIZE_ONE_DIMENSIONS_SHARES_MEMORY: _NO_COPY + " (t.squeeze())",
 })()
+
+
+_ROWS_FIRST = pair("행의 수를 먼저 주세요: t.view(rows, -1) (나누어떨어지지 않으면 RuntimeError)",
+                   "Give the rows first: t.view(rows, -1), which raises RuntimeError when the number of elements "
+                   "is not divisible by rows")
 
 
 view_reshape = check("view_reshape", title="TODO 13 view_as_rows / reshape_as_rows", hints={
@@ -185,6 +212,10 @@ view_reshape = check("view_reshape", title="TODO 13 view_as_rows / reshape_as_ro
     keys.RESHAPE_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR:
         bilingual("reshape_as_rows must use t.reshape(rows, -1), which also works on non-contiguous tensors (view does not)."),
     keys.VIEW_AS_ROWS_T_3_SHARES_MEMORY_WITH_T: bilingual("view never copies: use t.view(rows, -1)."),
+    keys.RESHAPE_AS_ROWS_SHARES_MEMORY: pair("연속된 텐서라면 t.reshape(rows, -1)은 복사하지 않습니다(clone 없이)",
+                                             "For a contiguous t, t.reshape(rows, -1) is a view: no clone"),
+    keys.VIEW_AS_ROWS_NOT_DIVISIBLE: _ROWS_FIRST,
+    keys.RESHAPE_AS_ROWS_NOT_DIVISIBLE: _ROWS_FIRST,
 })()
 
 
@@ -199,12 +230,24 @@ autograd = check("autograd", title="TODO 15 autograd_gradient (requires_grad, ba
     keys.W_AFTER_THE_CALL_MUST_BE_UNCHANGED: bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
     keys.W_REQUIRES_GRAD_AFTER_THE_CALL: bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
     keys.CALLERS_W_GRAD_AFTER_THE_CALL: bilingual("Work on a copy: w = w.detach().clone().requires_grad_(True)."),
+    keys.AUTOGRAD_FLOAT64_GRADIENT: pair("w의 dtype을 지키세요: w.detach().clone().requires_grad_(True)",
+                                         "Keep w's dtype: w.detach().clone().requires_grad_(True), not a tensor "
+                                         "rebuilt from a list"),
 })()
+
+
+_KEEP_THE_GRAPH = pair("손실을 텐서로 돌려주세요(.item(), detach 없이): backward()가 w와 b까지 닿아야 합니다",
+                       "Return the loss as a tensor in the graph (no .item(), no detach): backward() must reach w "
+                       "and b")
 
 
 mse = check("mse", title="TODO 16 linear_mse_loss / linear_mse_gradients", rtol=1e-4, atol=1e-6, hints={
     keys.DL_DW: bilingual("d/dw mean((w*x + b - y)**2) = 2 * mean((w*x + b - y) * x)."),
     keys.DL_DB: bilingual("d/db mean((w*x + b - y)**2) = 2 * mean(w*x + b - y)."),
+    keys.LOSS_BACKWARD: _KEEP_THE_GRAPH,
+    keys.MSE_GRADIENTS_USED_AUTOGRAD: pair("linear_mse_gradients는 autograd 없이 공식으로 계산하세요(backward() 없이)",
+                                           "Compute linear_mse_gradients by the formulas, without autograd (no "
+                                           "backward(), no torch.autograd.grad)"),
 })()
 
 

@@ -3,6 +3,8 @@ both halves, never written twice. Torch-free."""
 
 #: Keys of the probes' results, named once.
 ADD_DIMENSION_T_1 = "add_dimension(t, 1)"
+ADD_DIMENSION_SHARES_MEMORY = "add_dimension(t, 1) shares memory with t"
+REMOVE_SIZE_ONE_DIMENSIONS_SHARES_MEMORY = "remove_size_one_dimensions(t of shape (2, 1, 3, 1)) shares memory with t"
 CONCATENATE_A_B_DIM_0 = "concatenate([a, b], dim=0)"
 DL_DB = "dL/db"
 DL_DW = "dL/dw"
@@ -23,6 +25,7 @@ SELECT_GREATER_THAN_M_6_5 = "select_greater_than(m, 6.5)"
 SELECT_GREATER_THAN_M_M_1_2_A_THRESHOLD_THAT_IS_AN_ELEMENT = "select_greater_than(m, m[1, 2]) (a threshold that is an element)"
 STACK_A_B_DIM_0 = "stack([a, b], dim=0)"
 TENSOR_TO_NUMPY_T_2_FOR_T_REQUIRING_GRAD = "tensor_to_numpy(t * 2) for t requiring grad"
+TENSOR_TO_NUMPY_ON_A_GPU = "tensor_to_numpy(t * 2) for t on a GPU"
 TO_DEVICE_T_DEVICE_DEVICE_TYPE = "to_device(t, device).device.type"
 TYPE_TENSOR_TO_LIST_T = "type(tensor_to_list(t))"
 TYPES_OF_W_B_AND_THE_LOSSES = "types of w, b and the losses"
@@ -33,11 +36,20 @@ W_REQUIRES_GRAD_AFTER_THE_CALL = "w.requires_grad after the call"
 GRADIENT_FOR_A_W_REQUIRING_GRAD = "autograd_gradient(w, x, y)[1] for a w that already requires grad"
 CALLERS_W_GRAD_AFTER_THE_CALL = "w.grad after the call, for a w that already requires grad"
 RANDOM_MATRIX_ONE_ROW = "make_random_matrix((1, 5), seed=7).shape"
+RANDOM_INT_MATRIX_ONE_COLUMN = "make_random_int_matrix((5, 1), low=0, high=3, seed=7).shape"
 GET_DEVICE_PREFER_CUDA_FALSE_WITH_A_GPU = "get_device(prefer_cuda=False) with a GPU"
 LIST_TO_TENSOR_BOOLS = "list_to_tensor([True, False, True])"
 LIST_TO_TENSOR_INT_AND_FLOAT = "list_to_tensor([1, 2.5])"
 TENSOR_TO_NUMPY_SHARES_MEMORY = "tensor_to_numpy(t) for a float64 tensor shares memory with t"
 NUMPY_TO_TENSOR_FLOAT64 = "numpy_to_tensor(a) for a float64 array"
+ZEROS_AND_ONES_NEW_ARRAYS = "make_zeros_and_ones((2, 3)) gives two new writeable arrays"
+NUMPY_TO_TENSOR_NON_CONTIGUOUS_SHARES_MEMORY = "numpy_to_tensor(a.T) shares memory with a (a non-contiguous array)"
+RESHAPE_AS_ROWS_SHARES_MEMORY = "reshape_as_rows(t, 8) shares memory with t (a contiguous t)"
+VIEW_AS_ROWS_NOT_DIVISIBLE = "view_as_rows(t of 10 elements, 4) (10 is not divisible by 4)"
+RESHAPE_AS_ROWS_NOT_DIVISIBLE = "reshape_as_rows(t of 10 elements, 4) (10 is not divisible by 4)"
+AUTOGRAD_FLOAT64_GRADIENT = "autograd_gradient(w, x, y)[1].dtype for float64 tensors"
+LOSS_BACKWARD = "backward() through linear_mse_loss(w, b, x, y) for w and b requiring grad"
+MSE_GRADIENTS_USED_AUTOGRAD = "linear_mse_gradients(w, b, x, y) called backward() or torch.autograd.grad"
 
 
 def to_device_dtype(dtype: str) -> str:
@@ -46,5 +58,5 @@ def to_device_dtype(dtype: str) -> str:
 
 
 def returned_object(call: str) -> str:
-    """The key of how `call`'s device was returned: "torch.device('cuda')", "the string 'cuda'", ..."""
+    """The key of how `call`'s device was returned: "a torch.device without an index", "the string 'cuda'", ..."""
     return f"{call}: the object returned"

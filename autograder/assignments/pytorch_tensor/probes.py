@@ -9,6 +9,7 @@ import torch
 
 from autograder.assignments.pytorch_tensor import keys
 from autograder.probes.common import attempt, is_error
+from autograder.probes.on_a_gpu import on_a_gpu
 from autograder.probes.spaces import ArraySpace, described, draw
 
 MODULE = "tensor_basics"
@@ -22,7 +23,19 @@ def probe_zeros_and_ones(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     return {
         keys.MAKE_ZEROS_AND_ONES_2_3: attempt(tb.make_zeros_and_ones, (2, 3)),
         "make_zeros_and_ones((4,))": attempt(tb.make_zeros_and_ones, (4,)),
+        keys.ZEROS_AND_ONES_NEW_ARRAYS: _new_arrays(attempt(tb.make_zeros_and_ones, (2, 3))),
     }
+
+
+def _new_arrays(pair_of_arrays: Any) -> Any:
+    """Whether a (zeros, ones) pair is two new arrays: each writeable and owning memory of its own (not a
+    read-only `np.broadcast_to` view, not one array twice)."""
+    if not (isinstance(pair_of_arrays, tuple) and len(pair_of_arrays) == 2
+            and all(isinstance(a, np.ndarray) for a in pair_of_arrays)):
+        return None  # the pair itself is compared under its own key
+    zeros, ones = pair_of_arrays
+    return bool(zeros.flags.writeable and ones.flags.writeable and not np.shares_memory(zeros, ones)
+                and all(a.strides != (0,) * a.ndim or a.size <= 1 for a in pair_of_arrays))
 
 
 def probe_random_matrix(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -44,6 +57,7 @@ def probe_random_int_matrix(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "first": attempt(tb.make_random_int_matrix, (60, 50), low=-3, high=4, seed=7),
         "same_seed": attempt(tb.make_random_int_matrix, (60, 50), low=-3, high=4, seed=7),
         "other_seed": attempt(tb.make_random_int_matrix, (60, 50), low=-3, high=4, seed=8),
+        keys.RANDOM_INT_MATRIX_ONE_COLUMN: _shape_of(attempt(tb.make_random_int_matrix, (5, 1), low=0, high=3, seed=7)),
     }
 
 
@@ -57,6 +71,8 @@ def probe_indexing(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "get_column(m[:1], 2) for a matrix of one row": attempt(tb.get_column, m[:1].copy(), 2),
         "get_row(m[:, :1], 0) for a matrix of one column": attempt(tb.get_row, m[:, :1].copy(), 0),
         keys.GET_BLOCK_M_ROWS_0_2_COLS_1_4: attempt(tb.get_block, m.copy(), (0, 2), (1, 4)),
+        "get_block(m, rows=(1, 2), cols=(0, 4)) (a block of one row)": attempt(tb.get_block, m.copy(), (1, 2), (0, 4)),
+        "get_block(m, rows=(0, 3), cols=(2, 3)) (a block of one column)": attempt(tb.get_block, m.copy(), (0, 3), (2, 3)),
         keys.SELECT_GREATER_THAN_M_6_5: attempt(tb.select_greater_than, m.copy(), 6.5),
         # a threshold equal to an element: strictly greater leaves it out (`>=` would keep it)
         keys.SELECT_GREATER_THAN_M_M_1_2_A_THRESHOLD_THAT_IS_AN_ELEMENT:
@@ -209,6 +225,7 @@ def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         tensor = converted_first
     grad_tensor = torch.arange(4, dtype=torch.float32).requires_grad_(True)
     converted = attempt(tb.tensor_to_numpy, grad_tensor * 2)
+    on_gpu = _gpu_tensor(torch.arange(4, dtype=torch.float32))  # not requiring grad: one thing at a time
     cpu_tensor = torch.arange(5, dtype=torch.float64)
     as_array = attempt(tb.tensor_to_numpy, cpu_tensor)
     shares_back = None
@@ -221,36 +238,57 @@ def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "numpy_to_tensor(a) for an int32 array": attempt(tb.numpy_to_tensor, np.arange(-2, 2, dtype=np.int32)),
         "numpy_to_tensor(a) for an array of shape (1, 3)": attempt(tb.numpy_to_tensor, np.ones((1, 3))),
         "tensor_to_numpy(t) for an int64 tensor": attempt(tb.tensor_to_numpy, torch.tensor([[-1, 2], [3, 4]])),
+        "tensor_to_numpy(t) for a tensor of shape (1, 3)": attempt(tb.tensor_to_numpy, torch.tensor([[1.5, -2.0, 0.25]])),
         keys.TENSOR_TO_NUMPY_SHARES_MEMORY: shares_back,
+        keys.NUMPY_TO_TENSOR_NON_CONTIGUOUS_SHARES_MEMORY: _shares_numpy_memory(tb.numpy_to_tensor),
         keys.NUMPY_TO_TENSOR_A_SHARES_MEMORY_WITH_A: shares,
         keys.TENSOR_TO_NUMPY_T_2_FOR_T_REQUIRING_GRAD: converted,
         "type(tensor_to_numpy(t * 2))": type(converted).__name__,
+        # the docstring's t may be on a GPU: numpy needs it on the CPU first (.cpu()); a real one where present
+        keys.TENSOR_TO_NUMPY_ON_A_GPU: attempt(tb.tensor_to_numpy, on_gpu * 2),
     }
 
 
+def _gpu_tensor(t: torch.Tensor) -> torch.Tensor:
+    """`t` on the GPU when there is one, else as a tensor that converts like one (autograder/probes/on_a_gpu.py)."""
+    return t.cuda() if torch.cuda.is_available() else on_a_gpu(t)
+
+
+def _shares_numpy_memory(numpy_to_tensor: Any) -> Any:
+    """Whether numpy_to_tensor of a non-contiguous array (a transposed view) still shares its memory."""
+    base = np.arange(6, dtype=np.float64).reshape(2, 3)
+    tensor = attempt(numpy_to_tensor, base.T)
+    if not isinstance(tensor, torch.Tensor) or tuple(tensor.shape) != (3, 2):
+        return None  # compared under the other keys
+    base[0, 1] = 100.0  # base.T[1, 0]
+    return bool(tensor[1, 0].item() == 100.0)
+
+
 def probe_get_device(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
-    original = torch.cuda.is_available
+    original, original_count = torch.cuda.is_available, torch.cuda.device_count
     results: dict[str, Any] = {}
     try:
         # Pretend a GPU is there (and then that none is): the choice must follow torch.cuda.is_available().
-        torch.cuda.is_available = lambda: True  # type: ignore[assignment]
+        # torch.cuda.device_count() agrees, for code that asks it instead.
+        torch.cuda.is_available, torch.cuda.device_count = lambda: True, lambda: 1  # type: ignore[assignment]
         results[keys.GET_DEVICE_WITH_A_GPU] = attempt(tb.get_device)
         results[keys.GET_DEVICE_PREFER_CUDA_FALSE_WITH_A_GPU] = attempt(tb.get_device, prefer_cuda=False)
-        torch.cuda.is_available = lambda: False  # type: ignore[assignment]
+        torch.cuda.is_available, torch.cuda.device_count = lambda: False, lambda: 0  # type: ignore[assignment]
         results[keys.GET_DEVICE_WITHOUT_A_GPU] = attempt(tb.get_device)
     finally:
-        torch.cuda.is_available = original  # type: ignore[assignment]
+        torch.cuda.is_available, torch.cuda.device_count = original, original_count  # type: ignore[assignment]
     # the kind of device chosen, and what was returned: a torch.device without an index, as the docstring says
     return {**{k: _device_type(v) for k, v in results.items()},
             **{keys.returned_object(k): _device_form(v) for k, v in results.items()}}
 
 
 def _device_form(value: Any) -> Any:
-    """How a returned device is written: "torch.device('cuda')", "the string 'cuda'", ..."""
+    """How a returned device is written, whatever device it names: "a torch.device without an index",
+    "the string 'cuda'", ... (which device was chosen is a key of its own)."""
     if is_error(value):
         return value
     if isinstance(value, torch.device):
-        return f"torch.device({str(value)!r})"
+        return "a torch.device without an index" if value.index is None else f"torch.device({str(value)!r})"
     if isinstance(value, str):
         return f"the string {value!r}"
     return f"a {type(value).__name__}"
@@ -292,8 +330,16 @@ def probe_to_device(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _shares_memory(result: Any, t: torch.Tensor) -> Any:
+    """Whether `result` is a view of `t`'s memory (the docstrings say "no data is copied")."""
+    if not isinstance(result, torch.Tensor):
+        return None
+    return result.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
+
+
 def probe_squeeze(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     t = torch.arange(6.0).reshape(2, 3)
+    viewed, tall = t.clone(), t.clone().reshape(2, 1, 3, 1)
     return {
         **_keeping_inputs("add_dimension(t, 0)", tb.add_dimension, t, 0),
         keys.ADD_DIMENSION_T_1: attempt(tb.add_dimension, t.clone(), 1),
@@ -308,6 +354,9 @@ def probe_squeeze(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "remove_size_one_dimensions(t of shape (1, 6))": attempt(tb.remove_size_one_dimensions, t.reshape(1, 6)),
         "add_dimension(t, -2)": attempt(tb.add_dimension, t.clone(), -2),
         "add_dimension(t, 2)": attempt(tb.add_dimension, t.clone(), 2),
+        keys.ADD_DIMENSION_SHARES_MEMORY: _shares_memory(attempt(tb.add_dimension, viewed, 1), viewed),
+        keys.REMOVE_SIZE_ONE_DIMENSIONS_SHARES_MEMORY: _shares_memory(attempt(tb.remove_size_one_dimensions, tall),
+                                                                      tall),
     }
 
 
@@ -316,6 +365,7 @@ def probe_view_reshape(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     viewed = attempt(tb.view_as_rows, t, 3)
     shares = bool(viewed.data_ptr() == t.data_ptr()) if isinstance(viewed, torch.Tensor) else None
     transposed = torch.arange(24.0).reshape(4, 6).t()  # (6, 4), not contiguous
+    contiguous = t.clone()
     return {
         "view_as_rows(t, 3)": viewed,
         keys.VIEW_AS_ROWS_T_3_SHARES_MEMORY_WITH_T: shares,
@@ -324,6 +374,9 @@ def probe_view_reshape(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "reshape_as_rows(t, 1) (one row)": attempt(tb.reshape_as_rows, t.clone(), 1),
         keys.RESHAPE_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR: attempt(tb.reshape_as_rows, transposed, 2),
         keys.VIEW_AS_ROWS_T_T_2_ON_A_NON_CONTIGUOUS_TENSOR: _error_type(attempt(tb.view_as_rows, transposed, 2)),
+        keys.RESHAPE_AS_ROWS_SHARES_MEMORY: _shares_memory(attempt(tb.reshape_as_rows, contiguous, 8), contiguous),
+        keys.VIEW_AS_ROWS_NOT_DIVISIBLE: _error_type(attempt(tb.view_as_rows, torch.arange(10.0), 4)),
+        keys.RESHAPE_AS_ROWS_NOT_DIVISIBLE: _error_type(attempt(tb.reshape_as_rows, torch.arange(10.0), 4)),
     }
 
 
@@ -347,12 +400,16 @@ def probe_cat_stack(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def _three_tensors(tb: Any) -> dict[str, Any]:
-    """Three integer tensors (not two: `torch.cat([tensors[0], tensors[1]])` is caught) and a negative dim."""
+    """Three integer tensors (not two: `torch.cat([tensors[0], tensors[1]])` is caught), a negative dim, and two
+    tensors of one row."""
     a, b, c = (torch.arange(k, k + 4).reshape(2, 2) for k in (0, 10, -10))  # (2, 2) int64
     return {
         "concatenate([a, b, c], dim=1) for int64 (2, 2) tensors": attempt(tb.concatenate, [a, b, c], dim=1),
         "stack([a, b, c], dim=-1) for int64 (2, 2) tensors": attempt(tb.stack, [a, b, c], dim=-1),
         "concatenate((a, b, c), dim=-2) (a tuple)": attempt(tb.concatenate, (a, b, c), dim=-2),
+        # tensors of one row: a size-1 dimension is kept (no .squeeze() of the result)
+        "concatenate([a[:1], b[:1]], dim=1) for tensors of one row": attempt(tb.concatenate, [a[:1], b[:1]], dim=1),
+        "stack([a[:1], b[:1]], dim=0) for tensors of one row": attempt(tb.stack, [a[:1], b[:1]], dim=0),
     }
 
 
@@ -372,6 +429,10 @@ def probe_autograd(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     again = attempt(tb.autograd_gradient, caller_w, x, y)
     out[keys.GRADIENT_FOR_A_W_REQUIRING_GRAD] = again[1] if isinstance(again, tuple) and len(again) == 2 else again
     out[keys.CALLERS_W_GRAD_AFTER_THE_CALL] = "None" if caller_w.grad is None else "a gradient was added to it"
+    # fresh float64 tensors (nothing shared with the calls above): the gradient keeps their dtype
+    wide = attempt(tb.autograd_gradient, torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64), x.double(), y.double())
+    gradient = wide[1] if isinstance(wide, tuple) and len(wide) == 2 else wide
+    out[keys.AUTOGRAD_FLOAT64_GRADIENT] = str(gradient.dtype) if isinstance(gradient, torch.Tensor) else gradient
     return out
 
 
@@ -390,7 +451,46 @@ def probe_mse(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         out[keys.DL_DW], out[keys.DL_DB] = grads
     else:
         out["linear_mse_gradients(w, b, x, y)"] = grads if is_error(grads) else f"a {type(grads).__name__}, not a (dw, db) pair"
-    return out
+    return {**out, **_backward_through_loss(tb, x, y), keys.MSE_GRADIENTS_USED_AUTOGRAD: _uses_autograd(
+        tb.linear_mse_gradients, w, b, x, y)}
+
+
+def _backward_through_loss(tb: Any, x: torch.Tensor, y: torch.Tensor) -> dict[str, Any]:
+    """Whether backward() through the student's loss reaches w and b when they require grad (the docstring:
+    "backward() must work on the result"; a detached or float loss has no graph). The values are the loss's key."""
+    w, b = torch.tensor(0.5, requires_grad=True), torch.tensor(-0.25, requires_grad=True)
+    loss = attempt(tb.linear_mse_loss, w, b, x, y)
+    if is_error(loss):
+        return {}  # said under the loss's own key
+    if not isinstance(loss, torch.Tensor) or loss.grad_fn is None:
+        return {keys.LOSS_BACKWARD: "no computation graph: backward() cannot reach w and b"}
+    backward = attempt(loss.backward)
+    if is_error(backward):
+        return {keys.LOSS_BACKWARD: backward}
+    reached = [name for name, leaf in (("w", w), ("b", b)) if leaf.grad is not None]
+    return {keys.LOSS_BACKWARD: f"reaches {' and '.join(reached) or 'neither w nor b'}"}
+
+
+def _uses_autograd(function: Any, *args: Any) -> bool:
+    """Whether `function(*args)` calls torch.autograd.backward (Tensor.backward calls it) or torch.autograd.grad:
+    the manual gradients' docstring says no autograd."""
+    calls: list[str] = []
+    original_backward, original_grad = torch.autograd.backward, torch.autograd.grad
+
+    def backward(*a: Any, **k: Any) -> Any:
+        calls.append("backward")
+        return original_backward(*a, **k)
+
+    def grad(*a: Any, **k: Any) -> Any:
+        calls.append("grad")
+        return original_grad(*a, **k)
+
+    torch.autograd.backward, torch.autograd.grad = backward, grad  # type: ignore[assignment]
+    try:
+        attempt(function, *(a.clone() for a in args))
+    finally:
+        torch.autograd.backward, torch.autograd.grad = original_backward, original_grad  # type: ignore[assignment]
+    return bool(calls)
 
 
 def _grader_mse_loss(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
