@@ -63,3 +63,10 @@ def trained_reference_cache(tmp_path_factory: pytest.TempPathFactory, cifar10_ro
                 assert not report.grader_errors, report.to_text()
             (folder / "filled").touch()
     return folder
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slow and heavy tests first, each kept in its place among them: with pytest-xdist handing out one test at a time
+    (`--maxschedchunk 1` in scripts/test.sh) the longest work starts early and the short tests fill the gaps,
+    so no worker runs a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("heavy") is None)

@@ -189,7 +189,8 @@ def listener() -> Iterator[Listener]:
 def _params() -> list[Any]:
     params = []
     for folder in EXAMPLES:
-        marks = [pytest.mark.slow] if is_slow(load_example(folder)) else []
+        example = load_example(folder)
+        marks = [pytest.mark.slow] if is_slow(example) else [pytest.mark.heavy] if example.get("accuracy") else []
         params.append(pytest.param(folder, id=folder.name, marks=marks))
     return params
 
