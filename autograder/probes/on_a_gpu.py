@@ -60,3 +60,8 @@ class OnAGpu(torch.Tensor):
 def on_a_gpu(t: torch.Tensor) -> OnAGpu:
     """`t` (a CPU tensor) as a tensor that converts like one on a GPU (its memory is shared)."""
     return t.as_subclass(OnAGpu)
+
+
+def on_the_gpu(t: torch.Tensor) -> torch.Tensor:
+    """`t` on the GPU when the machine has one, else as a tensor that converts like one (`on_a_gpu`)."""
+    return t.cuda() if torch.cuda.is_available() else on_a_gpu(t)

@@ -49,13 +49,34 @@ unnormalize = check("unnormalize", title="TODO 2 unnormalize: " + pair("[0, 1]�
 })()
 
 
-visualize = check("visualize", title="TODO 3 visualize: " + pair("이미지와 클래스 이름을 그린 figure",
-                                                              "a figure of images with class names"), atol=1e-4, hints={
+_VISUALIZE_HINTS = {
     keys.PIXEL_VALUES_SHOWN: bilingual("Show unnormalize(images): values back in [0, 1], each as (H, W, C) (permute(1, 2, 0))."),
     keys.SUBPLOT_TITLES: bilingual("Title each subplot with class_names[label]."),
     keys.SUBPLOT_TITLES_WITH_OTHER_CLASS_NAMES: bilingual("Title each subplot with class_names[label]."),
     keys.NUMBER_OF_SUBPLOTS_SHOWING_AN_IMAGE: bilingual("Draw each image on its own subplot (plt.subplots)."),
-})()
+    keys.SUBPLOT_GRID: pair("한 줄에 ncols개씩 그리세요(이미지가 더 적으면 그 수만큼): 이미지 6개에 ncols=4면 2줄 4칸입니다",
+                            "Draw ncols images per row (fewer when there are fewer images): 6 images with ncols=4 make "
+                            "2 rows of 4 columns"),
+    keys.AXES_IN_THE_FIGURE: pair("그림이 없는 빈 칸의 axes는 fig.delaxes(ax)로 지우세요(ax.axis('off')는 숨기기만 합니다): "
+                                  "Figure에는 이미지마다 axes가 하나씩만 있어야 합니다",
+                                  "Remove the axes of the empty cells with fig.delaxes(ax) (ax.axis('off') only hides "
+                                  "them): the Figure holds one axes per image"),
+    keys.SUBPLOTS_SHOWING_ONE_IMAGE: pair("이미지가 하나여도 그려야 합니다: plt.subplots(..., squeeze=False)로 axes를 항상 "
+                                          "2차원 배열로 받으세요(Axes 하나에는 .flatten()이 없습니다)",
+                                          "A single image must be drawn too: plt.subplots(..., squeeze=False) always "
+                                          "gives a 2-D array of axes (a lone Axes object has no .flatten())"),
+    keys.SUBPLOTS_SHOWING_GPU_IMAGES: pair("GPU의 이미지는 그리기 전에 CPU로 옮기세요: images.detach().cpu()",
+                                           "Move images that are on the GPU to the CPU before drawing: "
+                                           "images.detach().cpu()"),
+}
+PIXEL_STEP = 1 / 255  # uint8 pixels (0..255) show the same picture as floats in [0, 1] to within one step
+
+
+@check("visualize", title="TODO 3 visualize: " + pair("이미지와 클래스 이름을 그린 figure",
+                                                   "a figure of images with class names"))
+def visualize(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
+    uint8 = student.get(keys.PIXELS_SHOWN_AS_UINT8) is True
+    return compare_all(student, reference, atol=PIXEL_STEP + 1e-6 if uint8 else 1e-4, hints=_VISUALIZE_HINTS)
 
 
 fc_layers = check("fc_layers", title="TODO 4 TwoLayerFC: " + pair("레이어 (fc1, fc2)", "layers (fc1, fc2)"), hints={
@@ -98,6 +119,9 @@ def fc_gradient_flow(student: dict[str, Any], reference: dict[str, Any]) -> Verd
 count_parameters = check("count_parameters", title="TODO 5 count_parameters", hints={
     keys.COUNT_PARAMETERS_WITH_THE_LAST_BIAS_FROZEN: bilingual("Count only parameters with requires_grad."),
     keys.COUNT_PARAMETERS_LINEAR_7_5_RELU_LINEAR_5_3: bilingual("Sum p.numel() over model.parameters()."),
+    keys.COUNT_PARAMETERS_RETURN_TYPE: pair("개수는 파이썬 int로 돌려주세요: p.numel()의 합은 int입니다(텐서로 셌다면 .item())",
+                                            "Return the count as a Python int, as the docstring's `-> int` says: a "
+                                            "sum of p.numel() is one (a tensor needs .item())"),
 })()
 
 
@@ -109,7 +133,8 @@ _RETURNED = "train() returns the mean loss per sample"
                                   "7단계가 정답 코드처럼 가중치를 업데이트함", "the 7 steps update the weights like the reference"), probe="train")
 def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
     wanted = {k: reference[k] for k in (keys.FORWARD_PASSES_ONE_PER_BATCH, _PARAMETERS, _RETURNED,
-                                        keys.FORWARD_PASSES_ON_A_LONG_LOADER, keys.PARAMETERS_AFTER_TRAIN_OF_A_CONV_NET)
+                                        keys.FORWARD_PASSES_ON_A_LONG_LOADER, keys.PARAMETERS_AFTER_TRAIN_OF_A_CONV_NET,
+                                        keys.TRAIN_WITH_PRINT_EVERY_0)
               if k in reference}
     student = {k: v for k, v in student.items() if k != keys.MODEL_IN_TRAINING_MODE_DURING_TRAIN}
     verdict = compare_all(student, wanted, rtol=1e-4, atol=1e-6, hints={
@@ -127,6 +152,11 @@ def train_updates(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
             "Give the batch to model(images) as it is, (N, 3, 32, 32): flattening is the model's job"),
         _RETURNED: bilingual("Return the epoch's mean loss per sample as a Python float "
                    "(add loss.item() * batch_size, divide by the number of samples)."),
+        keys.TRAIN_WITH_PRINT_EVERY_0: pair(
+            "print_every=0이면 로그를 출력하지 않습니다: `if print_every > 0 and step % print_every == 0:`처럼 0인지 먼저 "
+            "확인하세요(0으로 나머지를 구하면 ZeroDivisionError)",
+            "print_every=0 means never log: test print_every > 0 before step % print_every, as in `if print_every > 0 "
+            "and step % print_every == 0:` (a remainder by zero raises ZeroDivisionError)"),
     })
     mistakes = reference.get(TRAIN_MISTAKES) or {}
     verdict = _with_diagnosis(verdict, student, wanted, mistakes.get("parameters"), key=_PARAMETERS,
@@ -174,7 +204,19 @@ def evaluate_mode(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
 
 
 _ACCURACY_KEY = "accuracy from evaluate(..., mode='test')"
+_VAL_ACCURACY_KEY = "accuracy from evaluate(..., mode='val')"
 _LOSS_KEY = "loss from evaluate(..., mode='val')"
+_ACCURACY_FLOAT_HINT = pair("정확도는 파이썬 float로 돌려주세요: 맞힌 개수를 텐서로 더했다면 .item()이나 float()로 바꾸세요",
+                            "Return the accuracy as a Python float, as the docstring's tuple[float, float | None] "
+                            "says: count the correct answers with .item() (or return float(accuracy))")
+_LOSS_FLOAT_HINT = pair("'val' 모드의 loss는 파이썬 float로 돌려주세요: 배치의 loss를 더할 때 .item()을 쓰세요",
+                        "Return the 'val' loss as a Python float, as the docstring's tuple[float, float | None] says: "
+                        "add each batch's loss with .item() (or return float(mean_loss))")
+
+
+def _float_hint(student: dict[str, Any], key: str, hint: str) -> str | None:
+    """`hint` when the student's value at `key` is a tensor where a Python float is promised, else None."""
+    return hint if student.get(key) == keys.TENSOR_NOT_A_FLOAT else None
 
 
 def _with_diagnosis(verdict: Verdict, student: dict[str, Any], reference: dict[str, Any], mistakes: Any, *,
@@ -197,8 +239,10 @@ def evaluate_accuracy(student: dict[str, Any], reference: dict[str, Any]) -> Ver
     student_part = _subset(student, prefixes, even_batches=False)
     reference_part = _subset(reference, prefixes, even_batches=False)
     verdict = compare_all(student_part, reference_part, rtol=1e-6, atol=1e-9, hints={
-        _ACCURACY_KEY: bilingual("Top-1 is scores.argmax(dim=1); accuracy is the number of correct "
-                       "answers divided by the number of samples (not of batches)."),
+        _ACCURACY_KEY: _float_hint(student_part, _ACCURACY_KEY, _ACCURACY_FLOAT_HINT) or bilingual(
+            "Top-1 is scores.argmax(dim=1); accuracy is the number of correct answers divided by the number of "
+            "samples (not of batches)."),
+        _VAL_ACCURACY_KEY: _float_hint(student_part, _VAL_ACCURACY_KEY, _ACCURACY_FLOAT_HINT),
         keys.evaluate_call("test"): bilingual("scores has shape (N, num_classes): the top-1 class is scores.argmax(dim=1), "
                                       "of shape (N,) like labels."),
     })
@@ -213,8 +257,9 @@ def evaluate_loss(student: dict[str, Any], reference: dict[str, Any]) -> Verdict
     student_part = _subset(student, prefixes, even_batches=True)
     reference_part = _subset(reference, prefixes, even_batches=True)
     verdict = compare_all(student_part, reference_part, rtol=1e-5, atol=1e-6, hints={
-        _LOSS_KEY: bilingual("In 'val' mode, add F.cross_entropy(scores, labels, reduction='sum') "
-                   "per batch and divide by the number of samples."),
+        _LOSS_KEY: _float_hint(student_part, _LOSS_KEY, _LOSS_FLOAT_HINT) or bilingual(
+            "In 'val' mode, add F.cross_entropy(scores, labels, reduction='sum') per batch and divide by the number "
+            "of samples."),
         "loss from evaluate(..., mode='test')": bilingual("In 'test' mode the loss is None."),
     })
     return _with_diagnosis(verdict, student_part, reference_part, (reference.get(EVALUATE_MISTAKES) or {}).get("loss"),
@@ -258,9 +303,20 @@ def run_pipeline(student: dict[str, Any], reference: dict[str, Any]) -> Verdict:
                                    "history holds, per epoch, train()'s loss and evaluate(mode='val')'s (accuracy, "
                                    "loss) as 'train_loss', 'val_loss' and 'val_accuracy'")
            for run in _RUNS},
+        **{f"{run}: {keys.HISTORY_EPOCHS}": pair("history의 각 항목에는 'epoch' 키로 epoch 번호(1, 2, … 또는 0, 1, …)도 "
+                                                 "넣으세요", "each history entry also holds its epoch number as "
+                                                 "'epoch' (1, 2, … or 0, 1, …), as run()'s docstring says")
+           for run in _RUNS},
         **{f"{run}: get_loaders options": pair("3) get_loaders에 config의 batch_size, data_dir, limit을 넘기세요",
                                                "Step 3: pass config's batch_size, data_dir and limit to get_loaders")
            for run in _RUNS},
+        **{f"{run}: {keys.RUN_GET_LOADERS_SEED}": pair(
+            "3) get_loaders에 seed=config.seed도 넘기세요: 학습 데이터를 섞는 순서가 config의 seed를 따릅니다",
+            "Step 3: also pass seed=config.seed to get_loaders: the order the training data is shuffled in follows "
+            "config's seed") for run in _RUNS},
+        **{f"{run}: {keys.RUN_TRAIN_PRINT_EVERY}": pair(
+            "7) train()에 print_every=config.print_every를 넘기세요", "Step 7: pass print_every=config.print_every to "
+            "train(), so config decides how often the loss is logged") for run in _RUNS},
         **{f"{run}: other SGD options": pair("6) SGD에는 config가 정한 lr과 momentum만 넘기세요(weight_decay 등은 없이)",
                                              "Step 6: give SGD only config's lr and momentum (no weight_decay or "
                                              "other options)")

@@ -8,6 +8,7 @@ cost the points of the loop checks.
 """
 from __future__ import annotations
 
+import numbers
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from autograder.feedback.diagnosis import EVALUATE_MISTAKES, TRAIN_MISTAKES
 from autograder.feedback.pictures import LOSS_CURVE, LOSS_CURVE_BATCHES
 from autograder.probes.accuracy_keys import INITIAL_WEIGHTS, TRAINED_WEIGHTS
 from autograder.probes.common import ANSWER_KEY_RUN, PROGRESS, StopProbe, attempt, is_error
+from autograder.probes.on_a_gpu import on_the_gpu
 from autograder.probes.stored_images import StoredImages, release_free_memory
 from autograder.assignments.image_classification.training_mistakes import evaluate_accuracy_mistakes, evaluate_loss_mistakes, train_mistakes
 
@@ -66,13 +68,17 @@ def _images(n: int, *, seed: int, size: int = 32) -> torch.Tensor:
 
 
 def forward_order(model: nn.Module, x: torch.Tensor | None = None) -> list[tuple[str, nn.Module]]:
-    """The model's conv and linear layers, (name, layer), in the order `model(x)` first calls them; layers
+    """The model's conv and linear layers, (name, layer), in the order `model(x)` first uses them; layers
     it never reaches (or all of them, without `x`) follow in registration order. So a model that defines
-    fc2 before fc1 is matched to the specification by what forward() does, not by how it was written."""
+    fc2 before fc1 is matched to the specification by what forward() does, not by how it was written.
+    A layer counts as used when it is called (its forward pre-hook fires) or when forward() computes with
+    one of its parameters (`F.linear(x, self.fc1.weight, self.fc1.bias)` calls no layer: a torch function
+    mode sees the parameter reach an operation)."""
     named = [(name, m) for name, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
     if x is None:
         return named
     index = {id(m): i for i, (_, m) in enumerate(named)}
+    owner = {id(p): i for i, (_, m) in enumerate(named) for p in m.parameters(recurse=False)}
     used: list[int] = []
 
     def hook(module: nn.Module, args: tuple[Any, ...]) -> None:
@@ -81,12 +87,33 @@ def forward_order(model: nn.Module, x: torch.Tensor | None = None) -> list[tuple
 
     handles = [m.register_forward_pre_hook(hook) for _, m in named]
     try:
-        with torch.no_grad():
+        with torch.no_grad(), _ParameterUse(owner, used):
             attempt(model, x)  # a forward that raises: the layers it reached first, then the rest
     finally:
         for handle in handles:
             handle.remove()
     return [named[i] for i in used] + [named[i] for i in range(len(named)) if i not in used]
+
+
+class _ParameterUse(torch.overrides.TorchFunctionMode):
+    """While active, appends to `used` (once each) the layer index `owner` gives (by id) for every parameter
+    that a torch function or tensor method computes a tensor from, in the order they do."""
+
+    def __init__(self, owner: dict[int, int], used: list[int]) -> None:
+        super().__init__()
+        self.owner, self.used = owner, used
+
+    def __torch_function__(self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        result = func(*args, **kwargs)
+        if not isinstance(result, torch.Tensor):  # a computation, not a look at the size (weight.size(1))
+            return result
+        for value in (*args, *kwargs.values()):
+            for item in (value if isinstance(value, (list, tuple)) else (value,)):
+                layer = self.owner.get(id(item)) if isinstance(item, torch.Tensor) else None
+                if layer is not None and layer not in self.used:
+                    self.used.append(layer)
+        return result
 
 
 def _layers(model: nn.Module, x: torch.Tensor | None = None) -> dict[str, Any]:
@@ -227,13 +254,20 @@ def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "visualize(...) returns a matplotlib Figure": "yes",
         keys.NUMBER_OF_SUBPLOTS_SHOWING_AN_IMAGE: len(shown),
+        keys.SUBPLOT_GRID: _grid(shown),
+        # every axes of the Figure, hidden ones too: the empty cells of the grid are removed (fig.delaxes),
+        # not just switched off (ax.axis('off') keeps them)
+        keys.AXES_IN_THE_FIGURE: len(figure.axes),
         keys.SUBPLOT_TITLES: [ax.get_title() for ax in shown],
     }
     if shown:
         arrays = []
         for ax in shown:
-            data = np.asarray(ax.images[0].get_array(), dtype=np.float64)
-            arrays.append(data)
+            data = np.asarray(ax.images[0].get_array())
+            if data.dtype == np.uint8:  # imshow's 0..255 pixels: the same picture as value / 255 in [0, 1]
+                result[keys.PIXELS_SHOWN_AS_UINT8] = True
+                data = data / 255.0
+            arrays.append(data.astype(np.float64))
         if all(a.shape == arrays[0].shape for a in arrays):
             result[keys.PIXEL_VALUES_SHOWN] = np.stack(arrays).astype(np.float32)
     plt.close("all")
@@ -243,10 +277,33 @@ def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     result[keys.SUBPLOT_TITLES_WITH_OTHER_CLASS_NAMES] = (
         other if is_error(other) else [ax.get_title() for ax in getattr(other, "axes", []) if ax.images])
     plt.close("all")
+    # a single image: plt.subplots(1, 1) gives one Axes, not an array, unless squeeze=False
+    with _replaced(clf, {"unnormalize": _grader_unnormalize}):
+        one = attempt(clf.visualize, images[:1], torch.tensor([4]), CLASSES, ncols=4)
+    result[keys.SUBPLOTS_SHOWING_ONE_IMAGE] = (
+        one if is_error(one) else len([ax for ax in getattr(one, "axes", []) if ax.images]))
+    plt.close("all")
+    # images on a GPU (a real one where present): matplotlib needs them on the CPU first (.cpu())
+    with _replaced(clf, {"unnormalize": _grader_unnormalize}):
+        on_gpu = attempt(clf.visualize, on_the_gpu(images[:2]), torch.tensor([6, 8]), CLASSES, ncols=4)
+    result[keys.SUBPLOTS_SHOWING_GPU_IMAGES] = (
+        on_gpu if is_error(on_gpu) else len([ax for ax in getattr(on_gpu, "axes", []) if ax.images]))
+    plt.close("all")
     return result
 
 
 OTHER_CLASSES = ("kitten", "puppy", "parrot")  # class names of another data set, for visualize()
+
+
+def _grid(axes: list[Any]) -> str:
+    """'ROWS x COLUMNS' that the subplots `axes` occupy: the distinct grid rows and columns of their subplot
+    specs when they share one grid's geometry (plt.subplots, add_subplot(r, c, i)), else of their positions."""
+    specs = [ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None for ax in axes]
+    if specs and all(s is not None for s in specs) and len({s.get_geometry()[:2] for s in specs}) == 1:
+        cells = [(s.rowspan.start, s.colspan.start) for s in specs]
+    else:
+        cells = [(-round(float(b.y0), 3), round(float(b.x0), 3)) for b in (ax.get_position(original=True) for ax in axes)]
+    return f"{len({row for row, _ in cells})} x {len({column for _, column in cells})}"
 
 
 def _grader_unnormalize(images: torch.Tensor) -> torch.Tensor:
@@ -332,7 +389,7 @@ def probe_count_parameters(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     nested[1][1][1].weight.requires_grad_(False)
     shared = nn.Linear(3, 3)
     tied = nn.Sequential(shared, nn.ReLU(), shared)  # one layer used twice: its parameters count once
-    return {keys.COUNT_PARAMETERS_LINEAR_7_5_RELU_LINEAR_5_3: all_trainable,
+    counts = {keys.COUNT_PARAMETERS_LINEAR_7_5_RELU_LINEAR_5_3: all_trainable,
             keys.COUNT_PARAMETERS_WITH_THE_LAST_BIAS_FROZEN: attempt(clf.count_parameters, model),
             "count_parameters(a conv net with nested Sequentials, one weight frozen)":
                 attempt(clf.count_parameters, nested),
@@ -342,6 +399,20 @@ def probe_count_parameters(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
                 attempt(clf.count_parameters, nn.Sequential(nn.Conv2d(3, 32, 5, padding=2), nn.Conv2d(32, 16, 3, padding=1),
                                                             nn.Flatten(), nn.Linear(16 * 32 * 32, 10))),
             }
+    return {**counts, keys.COUNT_PARAMETERS_RETURN_TYPE: _count_type(counts.values())}
+
+
+def _count_type(values: Any) -> str:
+    """keys.COUNT_IS_AN_INT when every value returned (errors aside, graded by their own keys) is an integer — a
+    Python int, or a NumPy integer (np.prod, np.sum) that works as one —, else the first other type's name: the
+    docstring promises an int, not a tensor (which compares equal as a number) or a float."""
+    for value in values:
+        if is_error(value):
+            continue
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+            kind = type(value)
+            return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    return keys.COUNT_IS_AN_INT
 
 
 def probe_conv_layers(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -439,6 +510,7 @@ def probe_train(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "train() returns the mean loss per sample": _returned_number(returned),
         keys.FORWARD_PASSES_ON_A_LONG_LOADER: _long_epoch_passes(clf),
         keys.PARAMETERS_AFTER_TRAIN_OF_A_CONV_NET: _conv_net_training(clf),
+        keys.TRAIN_WITH_PRINT_EVERY_0: _never_logging(clf),
         **mistakes,
     }
 
@@ -474,12 +546,24 @@ def _long_epoch_passes(clf: Any) -> Any:
     return returned if is_error(returned) else record.get("forward calls", 0)
 
 
+def _never_logging(clf: Any) -> Any:
+    """train() with print_every=0, which its docstring defines as "never log": True when it runs to the end
+    (whatever it prints), else its error (`step % print_every` divides by zero). Printing is free: only a
+    crash costs."""
+    model = _grader_model()
+    loader = _loader(12, batch_size=4, seed=43)
+    returned = attempt(clf.train, model, loader, _train_optimizer(model), torch.device("cpu"), epoch=1,
+                       print_every=0)
+    return returned if is_error(returned) else True
+
+
 def _returned_number(value: Any) -> Any:
-    """A returned loss as a number; a tensor still attached to the autograd graph is named as such."""
+    """A returned number as it is; a one-element tensor, where the docstrings promise a Python float, is named
+    as such (still attached to the autograd graph, or detached)."""
     if isinstance(value, torch.Tensor) and value.numel() == 1:
         if value.requires_grad:
             return "a tensor still attached to the autograd graph (requires_grad=True)"
-        return float(value.detach().reshape(()).item())
+        return keys.TENSOR_NOT_A_FLOAT
     return value
 
 
@@ -595,16 +679,20 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         def get_loaders(transform: Any, **kwargs: Any) -> tuple[Any, Any, Any]:
             calls.append("get_loaders")
             seen["get_loaders options"] = {k: kwargs.get(k) for k in ("batch_size", "data_dir", "limit")}
+            seen[keys.RUN_GET_LOADERS_SEED] = kwargs.get("seed", "not given")  # the shuffling order follows it
             seen["transform given to get_loaders is callable"] = callable(transform)
             return loaders
 
         def train(model: nn.Module, loader: Any, optimizer: Any, device_: Any, **kwargs: Any) -> float:
             calls.append("train")
             parameters = list(model.parameters())
+            trained = _stand_in(model)
             seen["model"] = getattr(model, "built_as", type(model).__name__)
             # the sizes it was built with (config.hidden_size / channel_1 / channel_2, 3 * 32 * 32 inputs):
-            # the constructor's arguments, so that a mistake inside the model class costs nothing here
-            seen["model built with"] = built[-1] if built else "not built by calling TwoLayerFC/ThreeLayerConvNet"
+            # the constructor's arguments, so that a mistake inside the model class costs nothing here. Those of
+            # the model trained, not of the last one built (run() may build both and pick one).
+            seen["model built with"] = (trained.built_with if trained is not None
+                                        else "not built by calling TwoLayerFC/ThreeLayerConvNet")
             seen[keys.MODEL_DEVICE_DURING_TRAIN] = parameters[0].device.type if parameters else "no parameters"
             seen["optimizer"] = type(optimizer).__name__
             group = optimizer.param_groups[0] if getattr(optimizer, "param_groups", None) else {}
@@ -613,6 +701,7 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             # options config does not name keep SGD's defaults (an added weight_decay is a mistake)
             seen["other SGD options"] = {k: group.get(k) for k in ("weight_decay", "dampening", "nesterov")}
             seen["train() gets the training loader"] = loader is loaders[0]
+            seen[keys.RUN_TRAIN_PRINT_EVERY] = kwargs.get("print_every", "not given")
             return RUN_TRAIN_LOSSES[min(calls.count("train"), len(RUN_TRAIN_LOSSES)) - 1]
 
         def evaluate(model: nn.Module, loader: Any, device_: Any, *, mode: str = "val") -> tuple[float, Any]:
@@ -622,13 +711,11 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
                 return 0.75, None
             return RUN_VAL_RESULTS[min(calls.count("evaluate:val"), len(RUN_VAL_RESULTS)) - 1]
 
-        built: list[dict[str, Any]] = []
-        replacements = {"get_loaders": get_loaders, "train": train, "evaluate": evaluate,
-                        **_grader_parts(clf, built)}
+        replacements = {"get_loaders": get_loaders, "train": train, "evaluate": evaluate, **_grader_parts(clf)}
         with _replaced(clf, replacements):
             config = clf.TrainConfig(model=model_kind, epochs=epochs, batch_size=4, hidden_size=20, channel_1=4,
                                      channel_2=3, learning_rate=0.0123, momentum=0.5, device=device.type, limit=8,
-                                     print_every=0, data_dir=RUN_DATA_DIR)
+                                     print_every=RUN_PRINT_EVERY, data_dir=RUN_DATA_DIR, seed=RUN_SEED)
             returned = attempt(clf.run, config)
         prefix = f"run(model='{model_kind}', epochs={epochs}): "
         if is_error(returned):
@@ -640,23 +727,39 @@ def probe_run(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         results[prefix + "test_accuracy returned"] = getattr(returned, "test_accuracy", None)
         results[prefix + "history entries"] = len(getattr(returned, "history", []) or [])
         results[prefix + "history"] = _history(getattr(returned, "history", None))
+        results[prefix + keys.HISTORY_EPOCHS] = _history_epochs(getattr(returned, "history", None))
     results.update(_run_seeding(clf))
     results.update(_run_default_device(clf))
     return results
 
 
 RUN_DATA_DIR = "cifar10-probe-folder"  # config.data_dir in the run() probe: get_loaders must be given it
+RUN_SEED = 13  # config.seed there (not TrainConfig's 0, nor get_loaders' default 0): get_loaders must be given it
+RUN_PRINT_EVERY = 7  # config.print_every there (not train()'s default 100): train() must be given it
 RUN_TRAIN_LOSSES = (1.5, 1.25, 1.0)  # what the stand-in train() returns, epoch by epoch
 RUN_VAL_RESULTS = ((0.25, 0.5), (0.375, 0.4375), (0.5, 0.375))  # and evaluate(mode='val'): (accuracy, loss)
 
 
 def _history(history: Any) -> Any:
-    """run()'s history as the checks compare it: per epoch, the three numbers the docstring names (an entry's
-    'epoch' may count from 0 or 1, and extra keys are the student's own)."""
+    """run()'s history as the checks compare it: per epoch, the three numbers the docstring names (the 'epoch'
+    of each entry is compared on its own, `_history_epochs`; extra keys are the student's own)."""
     if not isinstance(history, (list, tuple)):
         return f"not a list but {type(history).__name__}"
     return [{k: entry.get(k) for k in ("train_loss", "val_loss", "val_accuracy")} if isinstance(entry, dict)
             else f"not a dict but {type(entry).__name__}" for entry in history]
+
+
+def _history_epochs(history: Any) -> Any:
+    """Each history entry's 'epoch' (None where an entry has none), as the docstring lists it: consecutive
+    integers, counted from 1 or from 0 (the epochs 0, 1, ... are given as 1, 2, ..., so both compare equal)."""
+    if not isinstance(history, (list, tuple)):
+        return f"not a list but {type(history).__name__}"
+    epochs = [entry.get("epoch") if isinstance(entry, dict) else f"not a dict but {type(entry).__name__}"
+              for entry in history]
+    whole = all(isinstance(e, numbers.Integral) and not isinstance(e, bool) for e in epochs)
+    if whole and [int(e) for e in epochs] == list(range(len(epochs))):
+        return [int(e) + 1 for e in epochs]
+    return [int(e) for e in epochs] if whole else epochs
 
 
 @contextmanager
@@ -672,15 +775,15 @@ def _replaced(module: Any, replacements: dict[str, Any]) -> Iterator[None]:
             setattr(module, name, value)
 
 
-def _grader_parts(clf: Any, built: list[dict[str, Any]]) -> dict[str, Any]:
+def _grader_parts(clf: Any) -> dict[str, Any]:
     """The other TODOs that run() uses, replaced by the grader's own (TODO 1's transform, TODO 4's and 8's
     models), so that a mistake in one of them costs only its own check and never run()'s."""
     def transform() -> Any:
         return _grader_transform
 
     return {"build_transform": transform,
-            "TwoLayerFC": _constructor_recorder(clf.TwoLayerFC, "TwoLayerFC", built),
-            "ThreeLayerConvNet": _constructor_recorder(clf.ThreeLayerConvNet, "ThreeLayerConvNet", built)}
+            "TwoLayerFC": _constructor_recorder(clf.TwoLayerFC, "TwoLayerFC"),
+            "ThreeLayerConvNet": _constructor_recorder(clf.ThreeLayerConvNet, "ThreeLayerConvNet")}
 
 
 def _grader_transform(image: Any) -> torch.Tensor:
@@ -690,11 +793,13 @@ def _grader_transform(image: Any) -> torch.Tensor:
 
 class _GraderModel(nn.Module):
     """A small stand-in for the student's model class inside run(): what run() does with it is graded,
-    not the class itself. `built_as` names the class run() asked for."""
+    not the class itself. `built_as` names the class run() asked for, `built_with` the constructor's arguments
+    (by the student's parameter names)."""
 
-    def __init__(self, built_as: str, sizes: list[Any]) -> None:
+    def __init__(self, built_as: str, sizes: list[Any], built_with: dict[str, Any]) -> None:
         super().__init__()
         self.built_as = built_as
+        self.built_with = built_with
         width = next((v for v in sizes[1:2] if isinstance(v, int) and 0 < v <= 4096), 8)
         self.layer = nn.Linear(4, width)
 
@@ -702,9 +807,19 @@ class _GraderModel(nn.Module):
         return self.layer(x.flatten(1)[:, :4])
 
 
-def _constructor_recorder(cls: Any, name: str, built: list[dict[str, Any]]) -> Callable[..., Any]:
-    """Records each call's arguments (by the student's parameter names) in `built` and returns the
-    grader's stand-in model."""
+def _stand_in(model: Any) -> _GraderModel | None:
+    """The grader's stand-in model that run() handed to train(): `model` itself or, when run() wrapped it (an
+    nn.Sequential around it, a DataParallel), the first stand-in inside it."""
+    if isinstance(model, _GraderModel):
+        return model
+    if isinstance(model, nn.Module):
+        return next((m for m in model.modules() if isinstance(m, _GraderModel)), None)
+    return None
+
+
+def _constructor_recorder(cls: Any, name: str) -> Callable[..., Any]:
+    """A stand-in for `cls`: each call returns the grader's stand-in model, which keeps the call's arguments (by
+    the student's parameter names) as its `built_with`."""
     import inspect
 
     def make(*args: Any, **kwargs: Any) -> Any:
@@ -713,8 +828,7 @@ def _constructor_recorder(cls: Any, name: str, built: list[dict[str, Any]]) -> C
             arguments = {k: v for k, v in bound.arguments.items() if isinstance(v, (int, float, str))}
         except (TypeError, ValueError):
             arguments = {"arguments": "do not fit the constructor"}
-        built.append(arguments)
-        return _GraderModel(name, list(bound.arguments.values()) if "arguments" not in arguments else [])
+        return _GraderModel(name, list(bound.arguments.values()) if "arguments" not in arguments else [], arguments)
 
     return make
 
@@ -735,7 +849,7 @@ def _run_seeding(clf: Any) -> dict[str, Any]:
             "get_loaders": lambda transform, **kwargs: (["train"], ["val"], ["test"]),
             "train": train,
             "evaluate": lambda model, loader, device_, *, mode="val": (0.25, 0.5) if mode == "val" else (0.75, None),
-            **_grader_parts(clf, []),
+            **_grader_parts(clf),
         }
         torch.manual_seed(disturbance)  # what came before run() must not matter
         with _replaced(clf, replacements):
@@ -766,7 +880,7 @@ def _run_default_device(clf: Any) -> dict[str, Any]:
         "get_loaders": lambda transform, **kwargs: (["train"], ["val"], ["test"]),
         "train": train,
         "evaluate": lambda model, loader, device_, *, mode="val": (0.25, 0.5) if mode == "val" else (0.75, None),
-        **_grader_parts(clf, []),
+        **_grader_parts(clf),
     }
     with _replaced(clf, replacements):
         returned = attempt(clf.run, clf.TrainConfig(model="fc", epochs=1, hidden_size=20, device=None, limit=8,

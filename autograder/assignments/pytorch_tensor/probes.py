@@ -9,7 +9,7 @@ import torch
 
 from autograder.assignments.pytorch_tensor import keys
 from autograder.probes.common import attempt, is_error
-from autograder.probes.on_a_gpu import on_a_gpu
+from autograder.probes.on_a_gpu import on_the_gpu
 from autograder.probes.spaces import ArraySpace, described, draw
 
 MODULE = "tensor_basics"
@@ -225,7 +225,7 @@ def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         tensor = converted_first
     grad_tensor = torch.arange(4, dtype=torch.float32).requires_grad_(True)
     converted = attempt(tb.tensor_to_numpy, grad_tensor * 2)
-    on_gpu = _gpu_tensor(torch.arange(4, dtype=torch.float32))  # not requiring grad: one thing at a time
+    on_gpu = on_the_gpu(torch.arange(4, dtype=torch.float32))  # not requiring grad: one thing at a time
     cpu_tensor = torch.arange(5, dtype=torch.float64)
     as_array = attempt(tb.tensor_to_numpy, cpu_tensor)
     shares_back = None
@@ -248,10 +248,6 @@ def probe_numpy_conversion(tb: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         keys.TENSOR_TO_NUMPY_ON_A_GPU: attempt(tb.tensor_to_numpy, on_gpu * 2),
     }
 
-
-def _gpu_tensor(t: torch.Tensor) -> torch.Tensor:
-    """`t` on the GPU when there is one, else as a tensor that converts like one (autograder/probes/on_a_gpu.py)."""
-    return t.cuda() if torch.cuda.is_available() else on_a_gpu(t)
 
 
 def _shares_numpy_memory(numpy_to_tensor: Any) -> Any:
