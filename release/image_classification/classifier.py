@@ -151,7 +151,7 @@ def visualize(
     Draw a batch of normalized images on a grid, each titled with its class name.
 
     Args:
-        images: (N, 3, H, W) `build_transform()`으로 정규화된 이미지 / images normalized by `build_transform()`.
+        images: (N, 3, H, W) 정규화된 이미지(어느 디바이스든, requires_grad여도 됨) / normalized images (any device, may require grad).
         labels: (N,) 클래스 번호 / class indices.
         class_names: 클래스 번호 -> 이름 / class index -> name.
         ncols: 한 줄의 그림 수 / subplots per row.

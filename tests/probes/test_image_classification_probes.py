@@ -210,7 +210,7 @@ def test_visualize_counts_every_axes_and_draws_a_single_image(monkeypatch) -> No
             if index >= n:
                 ax.remove() if empty == "remove" else ax.axis("off")
                 continue
-            ax.imshow(CLASSIFIER.unnormalize(images[index].cpu()).permute(1, 2, 0).numpy())
+            ax.imshow(CLASSIFIER.unnormalize(images[index].detach().cpu()).permute(1, 2, 0).numpy())
             ax.set_title(class_names[int(labels[index])])
         return fig
 
@@ -230,7 +230,7 @@ def test_visualize_counts_every_axes_and_draws_a_single_image(monkeypatch) -> No
         columns = min(ncols, n)
         fig, axes = plt.subplots(-(-n // columns), columns)
         for ax, image, label in zip(axes.flatten(), images, labels):
-            ax.imshow(CLASSIFIER.unnormalize(image.cpu()).permute(1, 2, 0).numpy())
+            ax.imshow(CLASSIFIER.unnormalize(image.detach().cpu()).permute(1, 2, 0).numpy())
             ax.set_title(class_names[int(label)])
         return fig
 

@@ -65,9 +65,9 @@ _VISUALIZE_HINTS = {
                                           "2차원 배열로 받으세요(Axes 하나에는 .flatten()이 없습니다)",
                                           "A single image must be drawn too: plt.subplots(..., squeeze=False) always "
                                           "gives a 2-D array of axes (a lone Axes object has no .flatten())"),
-    keys.SUBPLOTS_SHOWING_GPU_IMAGES: pair("GPU의 이미지는 그리기 전에 CPU로 옮기세요: images.detach().cpu()",
-                                           "Move images that are on the GPU to the CPU before drawing: "
-                                           "images.detach().cpu()"),
+    keys.SUBPLOTS_SHOWING_GPU_IMAGES: pair("이미지를 그리기 전에 그래프에서 떼어 CPU로 옮기세요: images.detach().cpu()",
+                                           "Detach the images and move them to the CPU before drawing (they may be "
+                                           "on a GPU and require grad): images.detach().cpu()"),
 }
 PIXEL_STEP = 1 / 255  # uint8 pixels (0..255) show the same picture as floats in [0, 1] to within one step
 

@@ -50,7 +50,7 @@ NUMBER_OF_SUBPLOTS_SHOWING_AN_IMAGE = "number of subplots showing an image"
 AXES_IN_THE_FIGURE = "axes in the Figure of visualize(6 images, ncols=4) (one per image)"
 #: visualize() of a single image: plt.subplots(1, 1) gives one Axes, not an array, unless squeeze=False.
 SUBPLOTS_SHOWING_ONE_IMAGE = "number of subplots showing an image in visualize(1 image, ncols=4)"
-SUBPLOTS_SHOWING_GPU_IMAGES = "number of subplots showing an image in visualize(2 images on a GPU, ncols=4)"
+SUBPLOTS_SHOWING_GPU_IMAGES = "number of subplots showing an image in visualize(2 images on a GPU, requiring grad, ncols=4)"
 PIXEL_VALUES_SHOWN = "pixel values shown"
 #: In visualize()'s result only when the images were shown as uint8 (0..255): the pixel values are then value / 255,
 #: compared within one step of 1/255.

@@ -283,9 +283,11 @@ def probe_visualize(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     result[keys.SUBPLOTS_SHOWING_ONE_IMAGE] = (
         one if is_error(one) else len([ax for ax in getattr(one, "axes", []) if ax.images]))
     plt.close("all")
-    # images on a GPU (a real one where present): matplotlib needs them on the CPU first (.cpu())
+    # images on a GPU (a real one where present) that require grad, as the docstring allows: matplotlib needs
+    # them detached and on the CPU first (.detach().cpu())
     with _replaced(clf, {"unnormalize": _grader_unnormalize}):
-        on_gpu = attempt(clf.visualize, on_the_gpu(images[:2]), torch.tensor([6, 8]), CLASSES, ncols=4)
+        on_gpu = attempt(clf.visualize, on_the_gpu(images[:2]).requires_grad_(True), torch.tensor([6, 8]), CLASSES,
+                         ncols=4)
     result[keys.SUBPLOTS_SHOWING_GPU_IMAGES] = (
         on_gpu if is_error(on_gpu) else len([ax for ax in getattr(on_gpu, "axes", []) if ax.images]))
     plt.close("all")
