@@ -101,6 +101,8 @@ try:
     # --- the student's code while GradeBeforeRun grades it: autograder grade's limits (docs/isolation.md) --
     # Unset names keep their defaults; e.g. on a machine with more cores and memory:
     # c.GradeBeforeRun.limits = {"threads": 4, "memory_mib": 8192}
+    # Where the student's code runs: "auto" (the GPU where one can be used), "cpu" or "cuda" (autograder grade --device).
+    # c.GradeBeforeRun.device = "cpu"
 
     # --- times: the course's time zone (due dates are given in it; nbgrader's own export says UTC) -----
     c.Exchange.timezone = COURSE_TIME_ZONE

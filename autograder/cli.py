@@ -13,6 +13,7 @@ from typing import Any, Callable
 import click
 
 from autograder.assignments import ASSIGNMENTS_ENV, AssignmentError, assignment_names
+from autograder.gpu.device import DEVICE_CHOICES
 from autograder.paths import repo_root
 from autograder.run.limits import Limits
 
@@ -81,7 +82,13 @@ LIMIT_OPTIONS = (  # (option, Limits field, type, help): the limits of student c
                                   "within the cores."),
     ("--import-seconds", "import_seconds", float, "CPU time to start student code and import the student's module."),
     ("--disk-mib", "disk_mib", int, "Size of the private /tmp of confined student code (its files live there)."),
+    ("--gpu-memory-mib", "gpu_memory_mib", int, "GPU memory of one child of student code on --device cuda (its CUDA "
+                                                "context included)."),
 )
+DEVICE_OPTION = click.option(
+    "--device", type=click.Choice(DEVICE_CHOICES), default="auto", show_default=True,
+    help="Where student code runs: cuda where a GPU can be used (auto), the CPU only (a hard-coded .cuda() then "
+         "fails), or the GPU (an error where there is none).")
 
 
 def limit_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -116,10 +123,11 @@ def limits_from(options: dict[str, Any]) -> Limits:
 @click.option("--hide", "hidden", multiple=True, metavar="PATH", type=click.Path(path_type=Path),
               help="Another path confined student code must not see (repeatable); see docs/isolation.md.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr while grading (the report is printed all the same).")
+@DEVICE_OPTION
 @LANGUAGE_OPTION
 def grade(submission: Path, assignment: str | None, results_path: Path | None, html_path: Path | None, data_dir: str | None,
           solutions_dir: Path | None, skip: tuple[str, ...], no_cache: bool, no_confine: bool, hidden: tuple[Path, ...],
-          quiet: bool, language: str, **limit_values: Any) -> None:
+          quiet: bool, device: str, language: str, **limit_values: Any) -> None:
     """Grade SUBMISSION: a folder with release/'s layout, one assignment's folder, a .zip/.tar.gz/.tgz/.tar
     archive of either, or the single .py module.
 
@@ -131,9 +139,16 @@ def grade(submission: Path, assignment: str | None, results_path: Path | None, h
     from autograder.feedback.terminal import TerminalProgress
     from autograder.grade import grade_or_report
 
+    from autograder.gpu import NoGpuError, choose_device
+
     limits = limits_from(limit_values)
+    try:
+        chosen = choose_device(device)
+    except NoGpuError as exc:
+        click.echo(f"autograder grade: {show(str(exc), language)}", err=True)
+        sys.exit(2)
     report = grade_or_report(submission=submission, assignment=assignment, solutions_dir=solutions_dir,
-                             data_dir=data_dir, limits=limits, use_cache=not no_cache,
+                             data_dir=data_dir, limits=limits, use_cache=not no_cache, device=chosen,
                              skip=skip, confine=False if no_confine else None, hidden=hidden,
                              progress=None if quiet else TerminalProgress(sys.stderr, language=language))
     written, exit_code = [], report.exit_code
@@ -190,11 +205,17 @@ def write_failure_results(path: Path, error: BaseException) -> None:
                    "submission could then change others' files and grades.")
 @click.option("--similarity", "similarity", is_flag=True,
               help="Also rank pairs of students by code and behaviour similarity, for review (similarity.html).")
+@DEVICE_OPTION
+@click.option("--gpus", type=click.IntRange(min=1), default=None,
+              help="On cuda: spread the class over this many GPUs (default: all).")
+@click.option("--per-gpu", type=click.IntRange(min=1), default=None,
+              help="On cuda: training checks at once on each GPU (default: what --gpu-memory-mib and --jobs allow).")
 @limit_options
 @LANGUAGE_OPTION
 def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment: str | None, skip: tuple[str, ...],
                       data_dir: str | None, solutions_dir: Path | None, scheduler: str | None, allow_unconfined: bool,
-                      language: str, similarity: bool, **limit_values: Any) -> None:
+                      language: str, similarity: bool, device: str, gpus: int | None, per_gpu: int | None,
+                      **limit_values: Any) -> None:
     """Grade every student in SUBMISSIONS: nbgrader's submitted/ folder (or its course folder), a folder
     with one folder or archive per student, or an LMS/Gradescope bulk-export archive."""
     from tqdm.auto import tqdm
@@ -209,9 +230,10 @@ def grade_all_command(submissions: Path, out: Path, jobs: int | None, assignment
     try:
         summary = grade_all(submissions=submissions, out=out, jobs=jobs, assignment=assignment, skip=skip,
                             data_dir=data_dir, solutions_dir=solutions_dir, progress=progress, scheduler=scheduler,
-                            language=language, allow_unconfined=allow_unconfined, limits=limits_from(limit_values))
+                            language=language, allow_unconfined=allow_unconfined, limits=limits_from(limit_values),
+                            device=device, gpus=gpus, per_gpu=per_gpu)
     except (OSError, ValueError, TimeoutError, UnconfinedClassRefused) as exc:
-        click.echo(f"autograder grade-all: {exc}", err=True)
+        click.echo(f"autograder grade-all: {show(str(exc), language)}", err=True)
         sys.exit(2)
     from autograder.course.tables import class_lines
 
@@ -360,9 +382,10 @@ def similarity_command(graded: Path, solutions_dir: Path | None, release_dir: Pa
 @click.option("--skip", multiple=True, metavar="CHECK", help="Leave out a check (repeatable).")
 @click.option("--memory-mib", type=int, default=None,
               help="Memory of student code on Gradescope (default: 1536, leaving the grader room in the container).")
+@DEVICE_OPTION
 @LANGUAGE_OPTION
 def gradescope_command(out: Path, assignments: tuple[str, ...], solutions_dir: Path | None, skip: tuple[str, ...],
-                       memory_mib: int | None, language: str) -> None:
+                       memory_mib: int | None, device: str, language: str) -> None:
     """Build Gradescope's autograder zip (setup.sh, run_autograder, the answer key) for each assignment."""
     from dataclasses import replace
 
@@ -374,7 +397,7 @@ def gradescope_command(out: Path, assignments: tuple[str, ...], solutions_dir: P
     for assignment in assignments or _assignments():
         try:
             path = build_bundle(assignment=assignment, out_dir=out, solutions_dir=solutions_dir or default_solutions_dir(),
-                                skip=skip, limits=limits, language=language)
+                                skip=skip, limits=limits, language=language, device=device)
         except (OSError, ValueError) as exc:
             click.echo(f"autograder gradescope: {exc}", err=True)
             sys.exit(2)

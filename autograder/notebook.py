@@ -137,9 +137,9 @@ def verdict_text(outcome: Outcome, *, language: str = DEFAULT_LANGUAGE) -> tuple
 
 
 def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None = None,
-                 limits: Limits = Limits()) -> Outcome:
+                 limits: Limits = Limits(), device: str = "auto") -> Outcome:
     """The results of the checks `names` on `folder` (default: the notebook's folder), graded or cached, with the
-    student's code under `limits`."""
+    student's code under `limits`, on `device` ('auto', 'cpu' or 'cuda': `autograder.gpu`)."""
     names = tuple(names)
     registry = _checks(assignment, names)
     skipped = {n for n in names if n in _skipped_by_env()}
@@ -156,7 +156,7 @@ def grade_checks(assignment: str, names: Iterable[str], *, folder: Path | None =
         try:
             submission = folder if folder is not None else submission_folder(assignment)
             for scope, in_scope in _scopes(assignment, wanted, skipped=_skipped_by_env()).items():
-                graded = _graded(assignment, submission, scope, in_scope, limits)
+                graded = _graded(assignment, submission, scope, in_scope, limits, device)
                 rows.update({n: graded[n] for n in wanted if n in graded})
         except GradingError as exc:  # exit code 3: the grader's own inputs are missing (answer key, CIFAR-10)
             blame = f"{GRADER_ERROR}: " if exc.exit_code == 3 else ""
@@ -297,11 +297,12 @@ def _scopes(assignment: str, wanted: Sequence[str], *, skipped: set[str]) -> dic
 
 
 def _graded(assignment: str, submission: Path, scope: str, in_scope: list[str],
-            limits: Limits) -> dict[str, CheckResult]:
-    key = (assignment, str(submission.resolve()), _digest(submission), scope, limits)
+            limits: Limits, device: str) -> dict[str, CheckResult]:
+    key = (assignment, str(submission.resolve()), _digest(submission), scope, limits, device)
     if key not in _CACHE:
         skip = [c.name for c in checks_for(assignment) if c.name not in in_scope]
-        report = grade_submission(submission=submission, assignment=assignment, skip=skip, limits=limits)
+        report = grade_submission(submission=submission, assignment=assignment, skip=skip, limits=limits,
+                                  device=device)
         _CACHE[key] = {row.name: row for row in report.results}
     return _CACHE[key]
 

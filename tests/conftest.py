@@ -70,3 +70,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     (`--maxschedchunk 1` in scripts/test.sh) the longest work starts early and the short tests fill the gaps,
     so no worker runs a long test alone at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("heavy") is None)
+    # The GPU tests (marker `gpu`) need an NVIDIA driver: without one they are deselected, not run and not skipped
+    # (scripts/gpu_check.sh runs them on a machine with a GPU).
+    from autograder.gpu.device import driver_present
+
+    if not driver_present():
+        deselected = [item for item in items if item.get_closest_marker("gpu") is not None]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if item.get_closest_marker("gpu") is None]

@@ -57,6 +57,13 @@ def write_class_report(graded: Path, *, language: str = DEFAULT_LANGUAGE, policy
     if late and all(x.source.startswith("mtime") or not x.source for x in late) and any(x.source for x in late):
         warnings.append("every submission time is a file modification time (no --times, no nbgrader timestamp.txt): "
                         "copying or unpacking files changes those times; check late.csv before using it")
+    unknown = sorted({x.student for x in late if x.submitted is None})
+    if unknown:
+        shown = ", ".join(unknown[:20]) + (f" and {len(unknown) - 20} more" if len(unknown) > 20 else "")
+        warnings.append(f"the hand-in time of {len(unknown)} student(s) is unknown, so no late penalty was applied to "
+                        f"them: their submission is no longer where it was graded (an LMS bulk export is unpacked into "
+                        f"a folder that is removed afterwards) or has no file time; give --times with the LMS's "
+                        f"submission times: {shown}")
     if any("student-supplied" in x.source for x in late):
         warnings.append("a timestamp.txt inside a student's own hand-in was ignored (only nbgrader's submitted/ "
                         "folder is trusted): see late.csv's source column")

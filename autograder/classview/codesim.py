@@ -19,6 +19,10 @@ NOISE_TOKENS = 25  # k: the shortest run of tokens counted as shared
 GUARANTEE_TOKENS = 30  # winnowing window + k - 1: a shared run this long is always found
 MAX_MODULE_BYTES = 2 * 2**20  # a larger "module" is left out (not a student's hand-written code)
 MIN_OWN_FINGERPRINTS = 10  # a module with less code of its own (past the starter and the answer key) is not judged
+# A module found (nearly) whole in another is a copy however much was added around it (padding with unused helpers
+# dilutes the smaller share): then the pair's similarity is that module's share, where it has this much code of its own.
+CONTAINED_SHARE = 0.9
+CONTAINED_MIN_FINGERPRINTS = 2 * MIN_OWN_FINGERPRINTS
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,8 @@ class CodePair:
     assignment: str
     first: str
     second: str
-    similarity: float  # the smaller share: how much of each module (at least) is found in the other
+    similarity: float  # the smaller share (how much of each module, at least, is found in the other), or the share of
+    # a module found whole in the other (`contained_similarity`)
     shares: tuple[float, float]
     spans: tuple[list[tuple[int, int]], list[tuple[int, int]]]  # in the modules as `canonical_order` puts them
 
@@ -99,13 +104,43 @@ def graded_module(record: dict[str, Any], assignment: str, *, scratch: Path) -> 
     return module, ""
 
 
+KEPT_FOLDER = "code"  # graded/students/<student>/code/<assignment>.py: the module graded, kept by grade-all
+
+
+def kept_modules(*, submission: Path, digest: str, assignments: list[str], option: str | None,
+                 scratch: Path) -> dict[str, str]:
+    """assignment -> the text of the module the grader graded in `submission` (while it is still there), for
+    grade-all to keep beside the record: a bulk export's unpacked copy is gone once the class is graded."""
+    record = {"provenance": {"submission_path": str(Path(submission).resolve()), "submission_digest": digest,
+                             "options": {"assignment": option}}}
+    kept = {}
+    for number, assignment in enumerate(assignments):
+        found, _why = graded_module(record, assignment, scratch=scratch / str(number))
+        if found is not None:
+            kept[assignment] = found.read_text(encoding="utf-8", errors="replace")
+    return kept
+
+
+def kept_module(folder: Path, assignment: str) -> Path | None:
+    """The graded module kept in a student's graded folder (`kept_modules`), or None."""
+    path = Path(folder) / KEPT_FOLDER / f"{assignment}.py"
+    if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_MODULE_BYTES:
+        return path
+    return None
+
+
 def student_modules(records: list[dict[str, Any]], assignment: str, module: str = "", *,
-                    scratch: Path) -> tuple[dict[str, Path], dict[str, str]]:
-    """student -> the module of `assignment` that the grader graded (`graded_module`), for the records that graded
-    it; and student -> why they are left out of the comparison (not compared, said on the page)."""
+                    scratch: Path, graded: Path | None = None) -> tuple[dict[str, Path], dict[str, str]]:
+    """student -> the module of `assignment` that the grader graded: the copy grade-all kept in the student's
+    folder of `graded`, else found again in the submission (`graded_module`), for the records that graded it; and
+    student -> why they are left out of the comparison (not compared, said on the page)."""
     out, left_out = {}, {}
     for number, record in enumerate(records):
         if not any(c.get("assignment") == assignment for c in record.get("checks", [])):
+            continue
+        kept = kept_module(graded / "students" / record["student"], assignment) if graded is not None else None
+        if kept is not None:
+            out[record["student"]] = kept
             continue
         found, why = graded_module(record, assignment, scratch=scratch / str(number))
         if found is not None:
@@ -172,11 +207,22 @@ def code_pairs(modules: dict[str, Path], *, assignment: str, boilerplate_files: 
                                   spans=([], [])))
             continue
         _overlap, (share_a, share_b), (spans_a, spans_b) = compare_files(prints[a], prints[b])
-        pairs.append(CodePair(assignment=assignment, first=a, second=b, similarity=float(min(share_a, share_b)),
+        similarity = contained_similarity((float(share_a), float(share_b)),
+                                          (len(prints[a].hashes), len(prints[b].hashes)))
+        pairs.append(CodePair(assignment=assignment, first=a, second=b, similarity=similarity,
                               shares=(float(share_a), float(share_b)),
                               spans=(_spans(spans_a), _spans(spans_b))))
     pairs.sort(key=lambda p: (-p.similarity, p.first, p.second))
     return pairs
+
+
+def contained_similarity(shares: tuple[float, float], own: tuple[int, int]) -> float:
+    """A pair's similarity from each module's share found in the other and its count of own fingerprints: the smaller
+    share, unless one module with at least CONTAINED_MIN_FINGERPRINTS of its own is found nearly whole
+    (CONTAINED_SHARE) in the other; then that share (a copy padded with unused code is still a copy)."""
+    whole = [share for share, count in zip(shares, own)
+             if share >= CONTAINED_SHARE and count >= CONTAINED_MIN_FINGERPRINTS]
+    return max(whole) if whole else min(shares)
 
 
 def _spans(slices: Any) -> list[tuple[int, int]]:

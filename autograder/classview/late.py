@@ -3,9 +3,10 @@ late or part of one, or a cut-off after which a submission earns nothing, applie
 time they handed in.
 
 Where the time comes from, first found: a times CSV (`student,submitted_at[,assignment]`); nbgrader's
-`timestamp.txt`, only where nbgrader's exchange wrote it (a course's `submitted/<student>/<assignment>/timestamp.txt`;
-one inside an archive or a plain folder of hand-ins was written by the student and is never used: late.csv says
-'mtime (timestamp.txt ignored: student-supplied)'); the newest modification time of the submission's files (an LMS
+`timestamp.txt`, only in a course's `submitted/<student>/<assignment>/timestamp.txt`, where nbgrader's exchange
+writes it (`nbgrader collect`; `nbgrader zip_collect` keeps a student's own file of that name instead, so with an
+LMS download give the times CSV); one inside an archive or a plain folder of hand-ins was written by the student
+and is never used: late.csv says 'mtime (timestamp.txt ignored: student-supplied)'); the newest modification time of the submission's files (an LMS
 download keeps them only sometimes, and copying files changes them: check). A row of the times or extensions CSV
 maps to exactly one student (`roster.match_rows`); a row that could be two students', an extension for no student
 of the class, or a negative extension is an error. A time without a zone is in the policy's

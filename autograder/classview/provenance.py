@@ -21,15 +21,10 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def grading_device() -> str:
-    """'cuda' where an NVIDIA driver is loaded (the probes then use the GPU), else 'cpu' (placement checks run on
-    PyTorch's meta device). Read from the kernel, without importing torch (500 MiB in the grading process)."""
-    return "cuda" if Path("/proc/driver/nvidia/version").exists() else "cpu"
-
-
 def grading_provenance(*, submission: Path, digest: str, options: dict[str, Any]) -> dict[str, Any]:
     """The provenance of grading `submission` (content digest `digest`) with the plain `options` of a batch task
-    (assignment, skip, data_dir, language, limits as a dict, solutions_dir, cache_dir)."""
+    (assignment, skip, data_dir, language, limits as a dict, solutions_dir, cache_dir, and the device chosen:
+    'cpu' or 'cuda:<GPU model>', `GraderDevice.cache_kind`)."""
     from autograder.course.discover import content_digest
     from autograder.grade.engine import SEED
 
@@ -42,7 +37,7 @@ def grading_provenance(*, submission: Path, digest: str, options: dict[str, Any]
         "torch": _version("torch"), "numpy": _version("numpy"),
         "python": platform.python_version(), "implementation": sys.implementation.name,
         "machine": f"{platform.system()} {platform.machine()}", "cpus": os.cpu_count() or 0,
-        "device": grading_device(),
+        "device": str(options.get("device") or "cpu"),
         "seed": SEED, "threads": limits.get("threads"), "limits": limits,
         "options": {k: options.get(k) for k in ("assignment", "skip", "data_dir", "language")},
         "submission_path": str(Path(submission).resolve()) if str(submission) else "",

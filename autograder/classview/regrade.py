@@ -67,7 +67,7 @@ def regrade(folder: Path, *, submission: Path | None = None, cache_dir: Path | N
     options = dict(provenance.get("options") or {})
     task_options = {"assignment": options.get("assignment"), "skip": list(options.get("skip") or []),
                     "data_dir": options.get("data_dir"), "language": options.get("language") or "ko+en",
-                    "limits": limits, "solutions_dir": str(solutions),
+                    "limits": limits, "solutions_dir": str(solutions), "device": str(provenance.get("device") or "cpu"),
                     "cache_dir": str(cache_dir or _recorded_cache(provenance))}
     digest = content_digest(path)
     try:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from autograder.course.discover import entry_stem
+
 COLUMNS = ("student", "student_number", "first_name", "last_name", "email", "canvas_id", "sis_login_id", "section")
 
 
@@ -100,7 +102,9 @@ def match_rows(records: list[dict], keys: Iterable[str]) -> Matching:
     by_folder = {r.get("student", ""): r for r in records}
     loose: dict[str, set[str]] = {}
     for record in records:
-        for name in (record.get("entry", ""), record.get("student", "")):
+        entry = record.get("entry", "")
+        # `bob.zip` was handed in as bob too: a key `bob` fits it (and the folder `bob` of another entry: ambiguous)
+        for name in (entry, entry_stem(entry) if entry else "", record.get("student", "")):
             if name:
                 loose.setdefault(_nfc(name), set()).add(record.get("student", ""))
     matching = Matching()

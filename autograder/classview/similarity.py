@@ -59,7 +59,8 @@ def find_similar(graded: Path, *, solutions_dir: Path, release_dir: Path,
     modules_of: Modules = {}
     with scratch_folder() as scratch:
         for assignment, module in MODULES.items():
-            modules, left_out = student_modules(records, assignment, module, scratch=Path(scratch) / assignment)
+            modules, left_out = student_modules(records, assignment, module, scratch=Path(scratch) / assignment,
+                                                graded=graded)
             not_compared.update({(assignment, student): why for student, why in left_out.items()})
             for student, path in modules.items():
                 text = canonical_order(path.read_text(encoding="utf-8", errors="replace"))  # as fingerprinted

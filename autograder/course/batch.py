@@ -31,9 +31,12 @@ from autograder.tree import tree_digest
 from autograder.course.outcome import GRADED_FILE, BatchSummary, worker_died
 from autograder.course.tables import write_grades_csv, write_summary
 from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, show
+from autograder.gpu.device import CPU, GraderDevice, choose_device
+from autograder.gpu.slots import GpuSlots, class_slots
 from autograder.paths import default_cache_dir, default_solutions_dir
 from autograder.run.limits import Limits
 
+WORKERS_GPUS = GraderDevice(kind="cuda", name="the Dask workers' GPUs")  # chosen on each worker, for its own GPU
 MIB_PER_JOB = 2560  # one grading at its peak: the grader (~0.7 GB) and one child (~1.1 GB), with room to spare
 
 
@@ -78,6 +81,8 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
     options = dict(task["options"])
     language = options.pop("language", DEFAULT_LANGUAGE)  # how the reports speak; the grading is the same
     options["limits"] = Limits.from_mapping(options["limits"], where="the task's limits")
+    options["device"] = task_device(task)
+    options["gpu_slots"] = GpuSlots.from_mapping(task["gpu_slots"]) if task.get("gpu_slots") else None
     options["cache_dir"] = Path(options["cache_dir"])
     options["solutions_dir"] = Path(options["solutions_dir"])
     started = time.monotonic()
@@ -95,12 +100,27 @@ def grade_student(task: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mib": {"grader": _own_peak_rss_mib(),
                          "student": max((r.peak_rss_mib for r in report.results), default=0.0)},
     }
+    from autograder.classview.codesim import kept_modules
     from autograder.classview.provenance import PROVENANCE_KEY, grading_provenance
 
     record[PROVENANCE_KEY] = grading_provenance(submission=Path(task["path"]), digest=task["digest"],
-                                                options=task["options"])  # what `autograder regrade` repeats
-    return {"record": record, "report": report.to_text(language=language) + "\n",
+                                                options={**task["options"], "device": report.device})  # for regrade
+    with tempfile.TemporaryDirectory(prefix="kept-") as scratch:  # the graded modules, for the similarity review
+        code = kept_modules(submission=Path(task["path"]), digest=task["digest"], option=options.get("assignment"),
+                            assignments=sorted({r.assignment for r in report.results}), scratch=Path(scratch)) \
+            if task["digest"] else {}
+    return {"record": record, "report": report.to_text(language=language) + "\n", "code": code,
             "results": report.to_gradescope(language=language), "html": render_html(report, language=language)}
+
+
+def task_device(task: dict[str, Any]) -> GraderDevice | str:
+    """The device a task grades on: the GPU the class gave it, else what its options chose ('cpu', or 'cuda:<model>'
+    on a machine that may not be the one that chose: a Dask worker, a regrade; then this machine's GPU, or a
+    clear refusal where it has none)."""
+    if task.get("device"):
+        return GraderDevice.from_mapping(task["device"])
+    chosen = str(task["options"].get("device") or "cpu")
+    return "cuda" if chosen.startswith("cuda") else CPU if chosen == "cpu" else chosen
 
 
 def _own_peak_rss_mib() -> float:
@@ -116,8 +136,17 @@ def _own_peak_rss_mib() -> float:
 def store(folder: Path, outcome: dict[str, Any]) -> dict[str, Any]:
     """Write one student's `grade_student` outcome into `folder` (report.txt, results.json, report.html, then
     graded.json last, so that a folder with graded.json is complete). Returns the record."""
+    from autograder.classview.codesim import KEPT_FOLDER
+
     folder.mkdir(parents=True, exist_ok=True)
     _write_atomic(folder / "report.txt", outcome["report"])
+    kept = folder / KEPT_FOLDER
+    if kept.is_dir() and not kept.is_symlink():  # a regrading keeps what it graded now, nothing from before
+        for old in kept.iterdir():
+            old.unlink()
+    for assignment, text in (outcome.get("code") or {}).items():
+        kept.mkdir(exist_ok=True)
+        _write_atomic(kept / f"{assignment}.py", text)
     _write_atomic(folder / "results.json", _json_text(outcome["results"], indent=2))
     if "html" in outcome:  # (not in the outcome of a grading process that died)
         _write_atomic(folder / "report.html", outcome["html"])
@@ -164,6 +193,9 @@ def grade_all(
     scheduler: str | None = None,
     language: str = DEFAULT_LANGUAGE,
     allow_unconfined: bool = False,
+    device: str = "auto",
+    gpus: int | None = None,
+    per_gpu: int | None = None,
 ) -> BatchSummary:
     """Grade every student in `submissions` (see `autograder.course.discover`) into `out`.
 
@@ -173,7 +205,12 @@ def grade_all(
     (tcp://host:8786) whose workers grade instead of a local pool (see `autograder.course.remote`).
     `language`: of the reports, results.json and messages ('ko+en', 'ko', 'en'); a change grades again.
     Raises `UnconfinedClassRefused` where student code would run as the grader's own user (one student could
-    then change another's grade), unless `allow_unconfined` (or $AUTOGRADER_ALLOW_UNCONFINED=1)."""
+    then change another's grade), unless `allow_unconfined` (or $AUTOGRADER_ALLOW_UNCONFINED=1).
+    `device` ('auto', 'cpu', 'cuda'; NoGpuError, a ValueError, where cuda cannot be had): on cuda the gradings
+    are spread over `gpus` GPUs (default all), their non-training checks on the CPU cores and each training
+    check in one of `per_gpu` slots per GPU (default: as many as the GPU memory and `jobs` allow;
+    `autograder.gpu.slots`). On Dask, the workers' own GPUs are used (one worker per GPU, with Dask resources:
+    docs/instructors.md)."""
     started = time.monotonic()
     if scheduler is None and not (allow_unconfined or opted_in()):
         reason = same_user_reason(confine=None)
@@ -183,15 +220,26 @@ def grade_all(
     out.mkdir(parents=True, exist_ok=True)
     solutions_dir = Path(solutions_dir or default_solutions_dir()).resolve()
     cache_dir = Path(cache_dir or default_cache_dir())
+    if scheduler and device == "cuda":  # the workers' GPUs (this machine needs none; it grades the answer key)
+        chosen, here = WORKERS_GPUS, choose_device("auto")
+    else:
+        chosen = here = choose_device(device, gpus=gpus)
+    jobs = jobs or default_jobs(limits)
     options = {"assignment": assignment, "skip": sorted(skip), "data_dir": data_dir, "language": check_language(language),
-               "limits": dataclasses.asdict(limits), "solutions_dir": str(solutions_dir), "cache_dir": str(cache_dir)}
+               "limits": dataclasses.asdict(limits), "solutions_dir": str(solutions_dir), "cache_dir": str(cache_dir),
+               "device": chosen.cache_kind()}
     grader = grader_digest(solutions_dir=solutions_dir, options={k: v for k, v in options.items() if k != "cache_dir"})
     summary = BatchSummary(out=out)
     with tempfile.TemporaryDirectory(prefix="grade-all-") as scratch:
         found = find_students(Path(submissions), scratch=Path(scratch))
         summary.skipped_entries = found.skipped
         summary.collisions = found.collisions
-        summary.answer_key = _grade_answer_key(solutions_dir=solutions_dir, out=out, options=options, grader=grader)
+        summary.withdrawn = set_aside_withdrawn(out, keep={work.student for work in found.students})
+        slots = class_slots(chosen, folder=Path(scratch) / "gpu-slots", per_gpu=per_gpu, jobs=jobs,
+                            memory_mib=limits.gpu_memory_mib) if chosen.is_cuda and not scheduler else None
+        local = {"device": here.as_dict(), "gpu_slots": slots.as_dict() if slots else None}
+        summary.answer_key = _grade_answer_key(solutions_dir=solutions_dir, out=out, options=options, grader=grader,
+                                               local=local)
         tasks, records = [], {}
         for work in found.students:
             folder = out / "students" / work.student
@@ -202,8 +250,11 @@ def grade_all(
                 records[work.student] = previous
                 summary.unchanged += 1
                 continue
-            tasks.append({"student": work.student, "entry": work.entry, "path": str(work.path), "digest": digest,
-                          "grader": grader, "options": options})
+            task = {"student": work.student, "entry": work.entry, "path": str(work.path), "digest": digest,
+                    "grader": grader, "options": options}
+            if slots is not None:  # spread over the GPUs: the quick checks' GPU in turn, training in any free slot
+                task.update(device=slots.devices[len(tasks) % len(slots.devices)].as_dict(), gpu_slots=slots.as_dict())
+            tasks.append(task)
         if scheduler:
             from autograder.course.remote import dask_stream, make_kit
 
@@ -211,7 +262,7 @@ def grade_all(
             finished: Iterable[dict[str, Any]] = dask_stream(tasks, scheduler=scheduler, kit=kit)
             outcomes = progress(finished, len(tasks)) if progress else finished
         else:
-            outcomes = _run(tasks, jobs=jobs or default_jobs(limits), progress=progress)
+            outcomes = _run(tasks, jobs=jobs, progress=progress)
         by_student = {task["student"]: task for task in tasks}
         for outcome in outcomes:
             folder = out / "students" / outcome["record"]["student"]
@@ -233,13 +284,33 @@ def grade_all(
     return summary
 
 
-def _grade_answer_key(*, solutions_dir: Path, out: Path, options: dict[str, Any], grader: str) -> dict[str, Any]:
-    """Grade the answer key once, so that its results are cached before the workers start."""
+def set_aside_withdrawn(out: Path, *, keep: set[str]) -> list[str]:
+    """Move the graded folders of students who are no longer in the class (a withdrawn hand-in, a student who
+    handed in again under another name) from `out/students/` to `out/withdrawn/`, so that no table, page or export
+    counts them; nothing is deleted. Returns the folders moved (their names under withdrawn/)."""
+    students, aside = out / "students", out / "withdrawn"
+    moved: list[str] = []
+    for folder in sorted(students.iterdir() if students.is_dir() else [], key=lambda p: p.name):
+        if folder.name in keep or folder.is_symlink() or not folder.is_dir():
+            continue
+        aside.mkdir(exist_ok=True)
+        target, number = aside / folder.name, 2
+        while target.exists():
+            target, number = aside / f"{folder.name}~{number}", number + 1
+        folder.rename(target)
+        moved.append(target.name)
+    return moved
+
+
+def _grade_answer_key(*, solutions_dir: Path, out: Path, options: dict[str, Any], grader: str,
+                      local: dict[str, Any]) -> dict[str, Any]:
+    """Grade the answer key once, so that its results are cached before the workers start (`local`: the device
+    and GPU slots of this machine's gradings)."""
     previous = _previous(out / "answer-key")
     if previous and previous.get("grader") == grader:
         return previous
     outcome = grade_student({"student": "answer-key", "path": str(solutions_dir), "digest": "", "grader": grader,
-                             "options": options})
+                             "options": options, **local})
     return store(out / "answer-key", outcome)
 
 

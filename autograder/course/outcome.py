@@ -21,6 +21,7 @@ class BatchSummary:
     unchanged: int = 0
     skipped_entries: list[str] = field(default_factory=list)
     collisions: list[str] = field(default_factory=list)  # entries whose folder names collided (see find_students)
+    withdrawn: list[str] = field(default_factory=list)  # graded before, not in the class now: moved to withdrawn/
     answer_key: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 

@@ -10,6 +10,8 @@ The unit of work is still `batch.grade_student`, a plain function of plain data;
 - on the worker, the grading runs in a fresh Python process (`python -m autograder.course.worker`), as it
   does in the local pool: the worker's own threads and state never touch it.
 
+- a class graded on cuda asks for the workers' GPU resource (`task_resources`): start one worker per GPU with
+  `CUDA_VISIBLE_DEVICES` naming it and `--resources GPU=S`, S the gradings its GPU holds at once.
 A worker with another autograder than the client's refuses to grade (its scores could differ). A
 worker that dies in the middle loses nothing: the scheduler gives its tasks to another worker, and a
 submission whose grading kills worker after worker ends as a grader-failure outcome.
@@ -155,6 +157,15 @@ def remote_task(task: dict[str, Any]) -> dict[str, Any]:
     return {**task, "packed": pack(Path(task["path"]))}
 
 
+GPU_RESOURCE = "GPU"  # the Dask worker resource a grading on cuda asks for (`dask worker --resources GPU=S`)
+
+
+def task_resources(task: dict[str, Any]) -> dict[str, float] | None:
+    """The Dask resources a grading needs: one GPU slot when the class is graded on cuda (a worker declares as many
+    slots as gradings its GPU holds at once; the grading runs on that worker's GPU), none on cpu."""
+    return {GPU_RESOURCE: 1} if str(task["options"].get("device") or "").startswith("cuda") else None
+
+
 def dask_stream(tasks: list[dict[str, Any]], *, scheduler: str, kit: dict[str, Any]) -> Iterable[dict[str, Any]]:
     """Grade `tasks` on the Dask cluster whose scheduler is at `scheduler` (e.g. tcp://host:8786), yielding
     each outcome as it finishes, exactly one per task."""
@@ -175,7 +186,8 @@ def dask_stream(tasks: list[dict[str, Any]], *, scheduler: str, kit: dict[str, A
                 yield worker_died(task, reason=f"the submission could not be packed: {exc}")
                 continue
             key = f"grade-{task['student']}-{uuid.uuid4().hex[:8]}"
-            futures[client.submit(grade_packed, packed, shared, key=key, pure=False)] = task
+            futures[client.submit(grade_packed, packed, shared, key=key, pure=False,
+                                  resources=task_resources(task))] = task
         for future in as_completed(futures):
             task = futures[future]
             try:

@@ -107,6 +107,7 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
         "grader_errors": sorted(r["student"] for r in records if r["exit_code"] == 4),
         "skipped_entries": batch.skipped_entries,
         "name_collisions": batch.collisions,
+        "withdrawn": batch.withdrawn,
         "answer_key": {"score": batch.answer_key.get("score"), "max_score": batch.answer_key.get("max_score"),
                        "exit_code": batch.answer_key.get("exit_code")},
         "seconds": batch.seconds,
@@ -132,6 +133,8 @@ def write_summary(out: Path, batch: "BatchSummary", *, language: str = DEFAULT_L
              f"{'; '.join(map(markdown_text, data['skipped_entries'])) or '-'}",
              f"- {say('폴더 이름이 겹친 항목 (grades.csv의 entry 열로 확인하세요)', 'entries whose folder names collided (check the entry column of grades.csv)')}: "
              f"{'; '.join(map(markdown_text, data['name_collisions'])) or '-'}",
+             f"- {say('이번 제출물에 없어 withdrawn/으로 옮긴 학생 (표와 내보내기에서 빠짐)', 'no longer handed in: moved to withdrawn/ (left out of the tables and exports)')}: "
+             f"{', '.join(map(markdown_text, data['withdrawn'])) or '-'}",
              f"- {say('걸린 시간', 'time')}: {data['seconds']} s ({say('채점 합계', 'sum of gradings')} "
              f"{data['grading_seconds']} s)",
              f"- {say('최대 메모리', 'peak memory')} (RSS): {say('채점 프로세스', 'grading process')} "

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from autograder.feedback.inert import inert
 from autograder.feedback.language import DEFAULT_LANGUAGE, check_language, pair, show
 from autograder.feedback.fonts import FONT_FAMILY, font_face_css, korean_pictures
 from autograder.feedback.pictures import CLASS_NAMES, LOSS_CURVE_BATCHES, decode_image, per_class_accuracy
@@ -63,7 +64,7 @@ def render_html(report: Any, *, language: str = DEFAULT_LANGUAGE) -> str:
 
     heading = {"ko": "채점 결과", "en": "Grading report"}.get(language, "채점 결과 <small>Grading report</small>")
     parts = [f"<h1>{heading}</h1>",
-             f"<p>{say('제출물', 'submission')}: <code>{_text(report.submission)}</code></p>"]
+             f"<p>{say('제출물', 'submission')}: <code>{_text(inert(report.submission, max_chars=500))}</code></p>"]
     if report.refusal:
         parts.append(f"<h2>{say('채점하지 못했습니다', 'Not graded')}</h2>"
                      f"<pre class='message'>{_text(show(report.refusal, language))}</pre>")

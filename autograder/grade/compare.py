@@ -17,12 +17,35 @@ from autograder.run.values import NOT_IMPLEMENTED, UNGRADABLE, ErrorValue, Tenso
 NUMERIC_KINDS = "biufc"  # numpy dtype kinds of numbers (booleans included)
 
 
+# torch's words when code asks for a GPU that the grader does not give it (a hard-coded .cuda() or 'cuda'), and when
+# tensors on two devices meet (a .to(device) forgotten, seen on a GPU grader): what the student should do instead.
+NO_GPU_ERRORS = ("Found no NVIDIA driver", "Torch not compiled with CUDA enabled", "No CUDA GPUs are available")
+TWO_DEVICES_ERRORS = ("Expected all tensors to be on the same device",)
+NO_GPU_HINT = Both("GPU가 없는 채점기에서 .cuda()나 'cuda'로 GPU를 직접 지정했습니다. 주어진 device로 .to(device)를 쓰세요",
+                   "your code asked for the GPU itself (.cuda() or 'cuda') on a grader without one; use "
+                   ".to(device) with the device you are given")
+TWO_DEVICES_HINT = Both("텐서와 모델이 서로 다른 device에 있습니다. 모델과 배치를 모두 .to(device)로 옮기세요",
+                        "tensors on two devices met; move the model and every batch with .to(device)")
+
+
+def device_hint(message: str) -> Both | None:
+    """The hint for an error that torch raises where code ignores the device it is given, or None."""
+    if any(words in message for words in NO_GPU_ERRORS):
+        return NO_GPU_HINT
+    if any(words in message for words in TWO_DEVICES_ERRORS):
+        return TWO_DEVICES_HINT
+    return None
+
+
 def error_both(error: Any) -> Both:
     """An error for a message: in Korean its type and where it happened (the exception's own words are
-    English), in English all of it. Anything but an ErrorValue: its text, in both."""
+    English), in English all of it, each with the device hint where one applies. Anything but an ErrorValue: its
+    text, in both."""
     if not isinstance(error, ErrorValue):
         return Both(str(error), str(error))
-    return Both(f"{error.type} ({error.where})" if error.where else error.type, str(error))
+    shown = Both(f"{error.type} ({error.where})" if error.where else error.type, str(error))
+    hint = device_hint(error.message)
+    return shown if hint is None else Both(f"{shown.ko} — {hint.ko}", f"{shown.en} — {hint.en}")
 
 
 def todo_not_done(error: ErrorValue) -> str:

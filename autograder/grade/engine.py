@@ -24,6 +24,8 @@ from autograder.grade.reference_cache import reference_outcomes
 from autograder.grade.registry import Check, checks_for
 from autograder.grade.report import GradeReport
 from autograder.grade.rescore import rescore
+from autograder.gpu import CPU, GraderDevice, choose_device
+from autograder.gpu.slots import GpuSlots
 from autograder.grade.outcomes import grade_check, grader_failure
 from autograder.intake import IntakeError, IntakeLimits, receive_submission
 from autograder.paths import default_cache_dir, default_solutions_dir
@@ -48,6 +50,8 @@ class _Grading:
     isolation: Isolation
     memory_modes: set[str] = field(default_factory=set)  # how memory was counted ('cgroup v2', ...)
     progress: ProgressListener | None = None
+    device: GraderDevice = CPU
+    gpu_slots: GpuSlots | None = None
 
 
 def _requests(checks: list[Check], limits: Limits) -> list[ProbeRequest]:
@@ -91,6 +95,8 @@ def grade_submission(
     hidden: Collection[str | os.PathLike[str]] = (),
     intake_limits: IntakeLimits = IntakeLimits(),
     progress: ProgressListener | None = None,
+    device: GraderDevice | str = "auto",
+    gpu_slots: GpuSlots | None = None,
 ) -> GradeReport:
     """Grade `submission` (release/'s layout, one assignment's folder, an archive or a single file)
     against the answer key.
@@ -103,6 +109,9 @@ def grade_submission(
     why. `hidden` adds paths that the confined code must not see. The student's time (`total_seconds`)
     counts only while student code runs, after the grader's own reference work and data preparation.
     `progress` is told each step as it happens (`GradingEvent`); it never changes a result.
+    `device`: 'auto' (cuda where a GPU can be used), 'cpu', 'cuda', or a `GraderDevice` already chosen (a class
+    chooses once); the answer key and the re-scoring run on it too. `gpu_slots`: the class's GPU slots, taken by
+    the training checks (`autograder.gpu.slots`).
     Raises GradingError when the submission cannot be graded at all (exit codes 2 and 3).
     """
     started = time.monotonic()
@@ -112,6 +121,11 @@ def grade_submission(
     report = GradeReport(submission=shown_path(submission))
     remaining = limits.total_seconds
     isolation = Isolation(mode=confine)
+    if isinstance(device, str):
+        try:
+            device = choose_device(device)
+        except ValueError as exc:
+            raise GradingError(str(exc), exit_code=3) from None
     with tempfile.TemporaryDirectory(prefix="autograder-") as scratch_name:
         scratch = Path(work_dir or scratch_name)
         scratch.mkdir(parents=True, exist_ok=True)
@@ -136,7 +150,8 @@ def grade_submission(
         secret = secret_paths(solutions_dir=solutions_dir, cache_dir=cache, data_dir=data_dir, scratch=scratch,
                               hidden=[*hidden, submission])
         grading = _Grading(solutions_dir=solutions_dir, data_dir=data_dir, limits=limits, scratch=scratch, cache=cache,
-                           secret=secret, isolation=isolation, progress=progress)
+                           secret=secret, isolation=isolation, progress=progress, device=device,
+                           gpu_slots=gpu_slots)
         for name, folder in found.items():
             checks = [c for c in checks_for(name) if c.name not in skip]
             try:
@@ -148,6 +163,10 @@ def grade_submission(
                 graded = {r.name for r in report.results if r.assignment == name}
                 report.results.extend(grader_failure(item, exc) for item in checks if item.name not in graded)
     report.grader_notes.extend(isolation.notes)
+    report.device = device.cache_kind()
+    if device.is_cuda:
+        report.grader_notes.append(pair(f"GPU에서 채점했습니다: {device.label()} (GPU 메모리 제한 {limits.gpu_memory_mib} MiB).",
+                                        f"Graded on the GPU: {device.label()} (GPU memory limit {limits.gpu_memory_mib} MiB)."))
     if grading.memory_modes:
         report.grader_notes.append(_memory_note(grading.memory_modes))
     report.execution_time = time.monotonic() - started
@@ -187,7 +206,8 @@ def _grade_assignment(record: Assignment, folder: Path, *, checks: list[Check], 
     reference = reference_outcomes(prepared=prepared, requests=requests, limits=limits, work_dir=scratch / name,
                                    cache_dir=None if isolation.shares_grader_user(confinement) else grading.cache,
                                    context=context, data_fingerprint=fingerprint, seed=SEED,
-                                   on_event=_listener(progress, who="answer key", prepared=prepared))
+                                   on_event=_listener(progress, who="answer key", prepared=prepared),
+                                   device=grading.device, gpu_slots=grading.gpu_slots)
     # The student's time starts now, after the grader's own work.
     student_started = time.monotonic()
     run_as = isolation.run_as if confinement is None else None
@@ -200,11 +220,13 @@ def _grade_assignment(record: Assignment, folder: Path, *, checks: list[Check], 
                          seed=SEED, context=student_context or context,
                          deadline=student_started + max(remaining, 0.0),
                          confinement=confinement, memory_modes=grading.memory_modes, run_as=run_as,
-                         on_event=_listener(progress, who="student", prepared=prepared))
+                         on_event=_listener(progress, who="student", prepared=prepared),
+                         device=grading.device, gpu_slots=grading.gpu_slots)
     used = time.monotonic() - student_started
     if context:
         rescore(record, outcomes=student, permutation=permutation, reference_dir=prepared.reference_dir,
-                data_dir=scratch / "data", work_dir=scratch / name / "rescore", limits=limits, seed=SEED)
+                data_dir=scratch / "data", work_dir=scratch / name / "rescore", limits=limits, seed=SEED,
+                device=grading.device, gpu_slots=grading.gpu_slots)
     results = [grade_check(item, student.get(item.probe), reference.get(item.probe), labels)
                for item in prepared.checks]
     if context:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from autograder.grade.layout import Prepared
+from autograder.gpu import CPU, GraderDevice
+from autograder.gpu.slots import GpuSlots
 from autograder.probes.common import ANSWER_KEY_RUN
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
 from autograder.run.values import read_result
@@ -18,9 +20,11 @@ from autograder.tree import tree_digest
 RESULT_MAX_BYTES = 2**28  # one cached reference result
 
 
-def reference_key(*, prepared: Prepared, limits: Limits, data_fingerprint: str, seed: int) -> str:
+def reference_key(*, prepared: Prepared, limits: Limits, data_fingerprint: str, seed: int,
+                  device: GraderDevice = CPU) -> str:
     """What a cached reference result depends on: the answer key, the probes (shared and the assignment's),
-    the result encoding, torch's version, the threads, the data and the seed."""
+    the result encoding, torch's version, the threads, the data, the seed and the device (kind and GPU model:
+    a GPU's float results are not a CPU's)."""
     package = Path(__file__).resolve().parents[1]
     record = prepared.assignment
     probes_dir = Path(record.package_dir) if record.package_dir else package / "assignments" / record.name
@@ -28,21 +32,23 @@ def reference_key(*, prepared: Prepared, limits: Limits, data_fingerprint: str, 
     # torch's version from its metadata: importing torch here would cost the grading process 500 MiB.
     for part in (record.name, tree_digest(prepared.reference_dir), tree_digest(package / "probes"),
                  tree_digest(probes_dir), (package / "run" / "values.py").read_text(), version("torch"),
-                 str(limits.threads), data_fingerprint, str(seed)):
+                 str(limits.threads), data_fingerprint, str(seed), device.cache_kind()):
         digest.update(part.encode())
     return digest.hexdigest()[:24]
 
 
 def reference_outcomes(*, prepared: Prepared, requests: list[ProbeRequest], limits: Limits, work_dir: Path,
                        cache_dir: Path | None, context: dict[str, Any], data_fingerprint: str, seed: int,
-                       on_event: Callable[..., None] | None = None) -> dict[str, ProbeOutcome]:
-    """The answer key's outcome of every request: from `cache_dir` where a verified entry is there, else run
-    (and stored when `cache_dir` is given). `on_event` is run_probes' listener."""
+                       on_event: Callable[..., None] | None = None, device: GraderDevice = CPU,
+                       gpu_slots: GpuSlots | None = None) -> dict[str, ProbeOutcome]:
+    """The answer key's outcome of every request on `device`: from `cache_dir` where a verified entry is there,
+    else run (and stored when `cache_dir` is given). `on_event` is run_probes' listener."""
     cached: dict[str, ProbeOutcome] = {}
     folder = None
     name = prepared.assignment.name
     if cache_dir is not None:
-        key = reference_key(prepared=prepared, limits=limits, data_fingerprint=data_fingerprint, seed=seed)
+        key = reference_key(prepared=prepared, limits=limits, data_fingerprint=data_fingerprint, seed=seed,
+                            device=device)
         folder = cache_dir / "reference" / f"{name}-{key}"
         for request in requests:
             path = folder / request.name
@@ -56,7 +62,8 @@ def reference_outcomes(*, prepared: Prepared, requests: list[ProbeRequest], limi
     if missing:
         outcomes = run_probes(assignment=name, module_dir=prepared.reference_dir, module=prepared.assignment.module,
                               probes=missing, limits=limits, work_dir=work_dir / "reference-run", seed=seed,
-                              context={**context, ANSWER_KEY_RUN: True}, on_event=on_event)
+                              context={**context, ANSWER_KEY_RUN: True}, on_event=on_event, device=device,
+                              gpu_slots=gpu_slots)
         for probe, outcome in outcomes.items():
             cached[probe] = outcome
             if folder is not None and outcome.ok:

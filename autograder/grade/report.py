@@ -50,6 +50,7 @@ class GradeReport:
     refusal: str = ""  # why the submission could not be graded at all (then there are no results)
     refusal_max_score: float = 0.0  # a refusal's maximum: the points of the assignment it was meant for, when known
     exit_code: int = 0  # what `autograder grade` exits with for a refusal (2 or 3) or a grader failure (4)
+    device: str = "cpu"  # where student code ran: 'cpu' or 'cuda:<GPU model>' (`GraderDevice.cache_kind`)
 
     @classmethod
     def refused(cls, submission: str, message: str, *, exit_code: int, max_score: float = 0.0) -> "GradeReport":

@@ -16,6 +16,8 @@ import numpy as np
 
 from autograder.assignments import Assignment
 from autograder.feedback.language import pair
+from autograder.gpu import CPU, GraderDevice
+from autograder.gpu.slots import GpuSlots
 from autograder.run import Limits, ProbeOutcome, ProbeRequest, run_probes
 from autograder.probes.accuracy_keys import GRADER_PREDICTIONS, INITIAL_PREDICTIONS, INITIAL_WEIGHTS, TRAINED_WEIGHTS
 from autograder.run.values import TensorValue
@@ -33,8 +35,9 @@ def unpermute(predictions: np.ndarray, permutation: np.ndarray) -> np.ndarray:
 
 
 def rescore(record: Assignment, *, outcomes: dict[str, ProbeOutcome], permutation: np.ndarray | None,
-            reference_dir: Path, data_dir: Path, work_dir: Path, limits: Limits, seed: int) -> None:
-    """In place: for each accuracy outcome, un-permute the student's predictions and add the grader's own
+            reference_dir: Path, data_dir: Path, work_dir: Path, limits: Limits, seed: int,
+            device: GraderDevice = CPU, gpu_slots: GpuSlots | None = None) -> None:
+    """In place (on `device`, within `limits`, the student's own): for each accuracy outcome, un-permute the student's predictions and add the grader's own
     predictions from the trained weights and from the weights before training (or the reason they could not
     be made). Whatever the student's values are, the outcome of that check alone is affected: a value that
     cannot be read is that check's failure (a message in place of the predictions), never the grader's."""
@@ -52,7 +55,7 @@ def rescore(record: Assignment, *, outcomes: dict[str, ProbeOutcome], permutatio
                                                    predictions.dtype, predictions.device)
             value[GRADER_PREDICTIONS], value[INITIAL_PREDICTIONS] = _grader_predictions(
                 trained, initial, record=record, model=model, probe=probe, reference_dir=reference_dir,
-                data_dir=data_dir, work_dir=work_dir, limits=limits, seed=seed)
+                data_dir=data_dir, work_dir=work_dir, limits=limits, seed=seed, device=device, gpu_slots=gpu_slots)
         except Exception as exc:  # noqa: BLE001 - values made by student code: this check's failure only
             value[GRADER_PREDICTIONS] = pair(f"학습된 모델의 파라미터를 읽을 수 없습니다 ({type(exc).__name__})",
                                              f"the trained model's parameters could not be read ({type(exc).__name__})")
@@ -72,7 +75,7 @@ def _weight_arrays(weights: Any) -> list[np.ndarray] | None:
 
 def _grader_predictions(trained: Any, initial: Any, *, record: Assignment, model: str, probe: str,
                         reference_dir: Path, data_dir: Path, work_dir: Path, limits: Limits,
-                        seed: int) -> tuple[Any, Any]:
+                        seed: int, device: GraderDevice, gpu_slots: GpuSlots | None) -> tuple[Any, Any]:
     """(predictions of the trained weights or why there are none, predictions of the initial weights or None)."""
     arrays, before = _weight_arrays(trained), _weight_arrays(initial)
     if arrays is None:
@@ -86,8 +89,9 @@ def _grader_predictions(trained: Any, initial: Any, *, record: Assignment, model
                "initial_weights": str(paths["initial_weights"]) if before is not None else ""}
     try:
         outcome = run_probes(assignment=record.name, module_dir=reference_dir, module=record.module,
-                             probes=[ProbeRequest("score_weights", limits.train_seconds)], limits=limits,
-                             work_dir=work_dir / f"{probe}-rescore", seed=seed, context=context)["score_weights"]
+                             probes=[ProbeRequest("score_weights", limits.train_seconds, alone=True)], limits=limits,
+                             work_dir=work_dir / f"{probe}-rescore", seed=seed, context=context, device=device,
+                             gpu_slots=gpu_slots)["score_weights"]
     finally:
         for path in paths.values():
             path.unlink(missing_ok=True)

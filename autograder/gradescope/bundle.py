@@ -28,6 +28,7 @@ from autograder.assignments import AssignmentError, get_assignment
 from autograder.paths import repo_root
 from autograder.tree import walk_files
 from autograder.feedback.language import DEFAULT_LANGUAGE, check_language
+from autograder.gpu.device import DEVICE_CHOICES
 from autograder.run.limits import Limits
 
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # every zip entry's time: the same inputs give the same zip
@@ -48,6 +49,7 @@ class BundleConfig:
     skip: list[str] = field(default_factory=list)
     limits: dict[str, float] = field(default_factory=lambda: asdict(GRADESCOPE_LIMITS))
     language: str = DEFAULT_LANGUAGE  # of results.json: 'ko+en', 'ko' or 'en' (autograder.feedback.language)
+    device: str = "auto"  # where student code runs in Gradescope's container ('auto', 'cpu', 'cuda': autograder.gpu)
     package: str = ""
     assignment_package: str = ""  # an assignment from outside the package: its folder's name under assignment/
 
@@ -87,16 +89,19 @@ def _template(name: str) -> bytes:
 
 
 def build_bundle(*, assignment: str, out_dir: Path, solutions_dir: Path, skip: tuple[str, ...] = (),
-                 limits: Limits = GRADESCOPE_LIMITS, language: str = DEFAULT_LANGUAGE) -> Path:
+                 limits: Limits = GRADESCOPE_LIMITS, language: str = DEFAULT_LANGUAGE, device: str = "auto") -> Path:
     """Write `out_dir/<assignment>.zip`, Gradescope's autograder for `assignment`; return its path.
 
-    `skip` leaves checks out (as `autograder grade --skip`), `limits` bound student code on Gradescope.
-    Raises ValueError when the assignment or its answer key is missing.
+    `skip` leaves checks out (as `autograder grade --skip`), `limits` bound student code on Gradescope, `device`
+    says where it runs there ('auto': the container's GPU where Gradescope gives one).
+    Raises ValueError when the assignment or its answer key is missing, or `device` is not a choice.
     """
     try:
         record = get_assignment(assignment)
     except AssignmentError as exc:
         raise ValueError(str(exc)) from None
+    if device not in DEVICE_CHOICES:
+        raise ValueError(f"device must be one of {', '.join(DEVICE_CHOICES)}, not {device!r}")
     module = record.module
     key = Path(solutions_dir) / assignment
     if not (key / f"{module}.py").is_file():
@@ -105,7 +110,8 @@ def build_bundle(*, assignment: str, out_dir: Path, solutions_dir: Path, skip: t
 
     outside = Path(record.package_dir) if record.package_dir else None
     config = BundleConfig(assignment=assignment, skip=sorted(skip), limits=asdict(limits), package=package_digest(),
-                          language=check_language(language), assignment_package=outside.name if outside else "")
+                          language=check_language(language), assignment_package=outside.name if outside else "",
+                          device=device)
     entries: list[tuple[bytes, str, int]] = []  # (data, name in the zip, unix mode)
     entries.append((_template("setup.sh"), "setup.sh", 0o755))
     entries.append((_template("run_autograder"), "run_autograder", 0o755))

@@ -47,7 +47,7 @@ def grade(paths: dict[str, Path], *, submission: Path | None = None) -> Any:
     return grade_or_report(submission=submission or paths["submission"], assignment=config["assignment"],
                            solutions_dir=paths["solutions"], cache_dir=paths["cache"], data_dir=data_dir,
                            limits=Limits.from_mapping(config["limits"], where="the bundle's config.json"),
-                           skip=tuple(config["skip"]),
+                           skip=tuple(config["skip"]), device=str(config.get("device", "auto")),
                            hidden=(str(paths["source"]),))
 
 

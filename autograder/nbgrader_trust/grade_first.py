@@ -16,10 +16,11 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Dict
+from traitlets import Dict, Enum
 
 from autograder.grade.isolation import ALLOW_UNCONFINED_ENV, opted_in, refuse_unconfined_class, same_user_reason
 from autograder.nbgrader_trust.coursedir import assignment_folder
+from autograder.gpu.device import DEVICE_CHOICES
 from autograder.run.limits import Limits
 
 #: Where GradeBeforeRun leaves each grade cell's outcome for TrustedGrades (resources[OUTCOMES_KEY][grade_id]).
@@ -36,9 +37,10 @@ class CellGrade:
     pictures: tuple[tuple[str, bytes], ...] = ()
 
 
-def grade_cell_outcomes(*, source_notebook: Any, submitted: Any, limits: Limits = Limits()) -> dict[str, CellGrade]:
+def grade_cell_outcomes(*, source_notebook: Any, submitted: Any, limits: Limits = Limits(),
+                        device: str = "auto") -> dict[str, CellGrade]:
     """The trusted result of every grade cell of the source notebook that calls checks, on `submitted` (its code
-    under `limits`)."""
+    under `limits`, on `device`)."""
     from autograder.feedback.html import picture_pngs
     from autograder.notebook import CheckFailed, grade_cells, grade_checks, notebook_language, verdict_text
 
@@ -47,7 +49,7 @@ def grade_cell_outcomes(*, source_notebook: Any, submitted: Any, limits: Limits 
         if not item.checks:
             continue
         try:
-            outcome = grade_checks(item.assignment, item.checks, folder=submitted, limits=limits)
+            outcome = grade_checks(item.assignment, item.checks, folder=submitted, limits=limits, device=device)
             language = notebook_language()
             verdict, text = verdict_text(outcome, language=language)
             pictures = tuple(drawn for row in outcome.results if row.pictures
@@ -64,6 +66,9 @@ class GradeBeforeRun(NbGraderPreprocessor):
     limits = Dict(help="Limits of the student's code while it is graded, over autograder grade's defaults, by the "
                        "names of autograder.run.Limits (e.g. {'threads': 1, 'memory_mib': 8192}; docs/isolation.md)"
                   ).tag(config=True)
+    device = Enum(DEVICE_CHOICES, default_value="auto",
+                  help="Where the student's code runs: 'auto' (the GPU where one can be used), 'cpu' or 'cuda' "
+                       "(autograder grade --device; docs/isolation.md)").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         if not opted_in():
@@ -76,5 +81,5 @@ class GradeBeforeRun(NbGraderPreprocessor):
         submitted = assignment_folder(self, resources, which="submitted", outside=outside)
         notebook = resources["nbgrader"]["notebook"]
         resources[OUTCOMES_KEY] = grade_cell_outcomes(source_notebook=source / f"{notebook}.ipynb",
-                                                      submitted=submitted, limits=limits)
+                                                      submitted=submitted, limits=limits, device=self.device)
         return nb, resources

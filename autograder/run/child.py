@@ -129,6 +129,7 @@ def main() -> int:
     # Trusted imports happen before the student's folder is put on sys.path, so nothing there can shadow
     # them; the probe functions and the reset functions are looked up now, before the student's import.
     from autograder.assignments.registry import import_package
+    from autograder.gpu.in_child import configure_gpu, deterministic_algorithms, reset_gpu_state
     from autograder.probes import get_probe
     from autograder.probes.common import PROGRESS
     from autograder.probes.stored_images import release_free_memory
@@ -139,6 +140,9 @@ def main() -> int:
     probes = {name: get_probe(spec["probes_module"], name) for name in spec["probes"]}
     threads = int(spec["threads"])
     seed = int(spec["seed"])
+    device = dict(spec.get("device") or {})
+    deterministic = deterministic_algorithms(device)
+    configure_gpu(torch, device, fraction=float(spec.get("gpu_fraction", 1.0)))
     # The functions that set global state, kept before the student's module can replace them; each probe
     # puts them back (so a no-op installed by student code cannot stop the reset) and calls them.
     originals = [(random, "seed"), (np.random, "seed"), (np, "seterr"), (torch, "manual_seed"),
@@ -161,10 +165,11 @@ def main() -> int:
         set_threads(threads)
         set_dtype(float32)
         set_grad(True)
-        set_deterministic(False)
+        set_deterministic(deterministic, warn_only=True)
         set_anomaly(False)
         numpy_seterr(**numpy_errors)
         _set_threads(threads)
+        reset_gpu_state(torch, device)
 
     set_threads(threads)
     module_dir = os.path.abspath(spec["module_dir"])

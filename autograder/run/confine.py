@@ -52,6 +52,9 @@ class Confinement:
     copies: (source, target) folders copied into the private /tmp and bound at `target`, writable by
         the child (the submission's folder: the child never writes to the grader's copy).
     writable: folders bound at the same path, writable (a confined kernel's socket folder, owned by `uid`).
+    devices: the device nodes of the child's /dev, a fresh one that holds nothing else (besides /dev/shm, the
+        child's own, and the /dev/fd links): the harmless nodes and, on a cuda grading, its GPU's
+        (`autograder.gpu.nodes`).
     user_namespace: the grader is not root: the wrapper first enters a new user namespace of its own (the
         kernel's unprivileged user namespaces), where it may set up the rest; the child then runs as that
         namespace's uid 0 (the grader's uid outside) with every capability dropped, `uid`/`gid` are 0.
@@ -63,6 +66,7 @@ class Confinement:
     readable: tuple[str, ...] = ()
     copies: tuple[tuple[str, str], ...] = ()
     writable: tuple[str, ...] = ()
+    devices: tuple[str, ...] = ()
     tmp_mib: int = 1024
     nproc: int = 256
     cwd: str = "/"
@@ -157,9 +161,14 @@ def package_dir() -> str:
 
 
 def plan_confinement(*, module_dir: Path, secret: list[Path | str], readable: list[Path | str] = (),
-                     ids: tuple[int, int], tmp_mib: int, nproc: int, user_namespace: bool = False) -> Confinement:
+                     ids: tuple[int, int], tmp_mib: int, nproc: int, user_namespace: bool = False,
+                     devices: tuple[str, ...] | None = None) -> Confinement:
     """The plan for one student run: `module_dir` is copied into the child's /tmp and bound at its
-    own path; `secret` paths are hidden; `readable` ones (and Python, the package) stay visible."""
+    own path; `secret` paths are hidden; `readable` ones (and Python, the package) stay visible; /dev holds
+    `devices` only (default: the harmless nodes of a cpu grading)."""
+    from autograder.gpu.device import CPU
+    from autograder.gpu.nodes import device_nodes
+
     readable_real = sorted({p for p in (_real(p) for p in [*python_paths(), package_dir(), *readable]) if p})
     hidden = []
     for path in secret:
@@ -179,7 +188,8 @@ def plan_confinement(*, module_dir: Path, secret: list[Path | str], readable: li
                                 for q in readable_real)]
     return Confinement(uid=ids[0], gid=ids[1], hidden=tuple(hidden),
                        readable=tuple(readable_real), copies=((module_real, module_real),),
-                       tmp_mib=tmp_mib, nproc=nproc, cwd=module_real, user_namespace=user_namespace)
+                       tmp_mib=tmp_mib, nproc=nproc, cwd=module_real, user_namespace=user_namespace,
+                       devices=device_nodes(CPU) if devices is None else tuple(devices))
 
 
 def wrap(plan_path: Path, command: list[str], *, status_fd: int | None,
@@ -422,6 +432,28 @@ class _Mounter:
                 self.sources["copy:" + source] = os.open(source, os.O_PATH | os.O_DIRECTORY)
             except OSError as exc:
                 raise SetupError(f"cannot open the submission's folder {source}: {exc}") from exc
+        for path in self.plan.get("devices", ()):
+            try:
+                self.sources["device:" + path] = os.open(path, os.O_PATH)
+            except OSError as exc:
+                raise SetupError(f"cannot open the device node {path}: {exc}") from exc
+
+    def _fresh_dev(self, shm: str) -> None:
+        """A new /dev: the plan's device nodes (bound, so they keep their own mount's flags), the child's own
+        /dev/shm, and the /dev/fd links; nothing else of the machine's /dev (its disks, other GPUs, the log)."""
+        libc = self.libc
+        libc.mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=256")
+        self.ours.append("/dev")
+        for path in self.plan.get("devices", ()):
+            target = "/dev/" + os.path.basename(path)
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            libc.mount(f"/proc/self/fd/{self.sources['device:' + path]}", target, None, MS_BIND)
+        os.mkdir("/dev/shm", 0o1777)
+        libc.mount(shm, "/dev/shm", None, MS_BIND)
+        libc.mount(None, "/dev/shm", None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | _locked_flags(shm))
+        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                             ("stderr", "/proc/self/fd/2")):
+            os.symlink(target, f"/dev/{name}")
 
     def _cover(self, path: str) -> None:
         """Hide `path` (a folder: an empty tmpfs that only root can add mount points to; a file: /dev/null)."""
@@ -501,9 +533,7 @@ class _Mounter:
                     raise SetupError(f"no place to mount the submission's folder at {path}")
                 self.libc.mount(f"/proc/self/fd/{staging_fd}", path, None, MS_BIND)
                 os.close(staging_fd)
-        if os.path.isdir("/dev/shm"):
-            libc.mount(shm, "/dev/shm", None, MS_BIND)
-            libc.mount(None, "/dev/shm", None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | _locked_flags(shm))
+        self._fresh_dev(shm)
         for name in READ_ONLY_SYSTEM_DIRS:
             path = f"/{name}"
             if os.path.isdir(path) and not os.path.islink(path):

@@ -24,6 +24,8 @@ class Limits:
     import_seconds: CPU time to start the child and import the student's module.
     disk_mib: size of the private /tmp of a confined child (its copy of the submission's folder, its
         home and its temporary files all live there).
+    gpu_memory_mib: GPU memory of one child on a cuda grading (its CUDA context included), as a cap torch applies
+        in the child and as the grader counts it from outside (nvidia-smi); unused on cpu.
     """
 
     check_seconds: float = 60.0
@@ -35,6 +37,7 @@ class Limits:
     threads: int = 2
     import_seconds: float = 120.0
     disk_mib: int = 1024
+    gpu_memory_mib: int = 4096
     wall_factor: float = 3.0
     wall_slack_seconds: float = 10.0
 

@@ -18,12 +18,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from autograder.assignments import get_assignment
 from autograder.feedback.language import pair
+from autograder.gpu.device import CPU, GraderDevice, device_environment
+from autograder.gpu.memory import gpu_memory_mib, memory_fraction
+from autograder.gpu.nodes import device_nodes
+from autograder.gpu.slots import GpuSlots, lease
 from autograder.run import cgroup, confine
 from autograder.run.accounting import (CpuUsage, group_pids, machine_busy_seconds, memory_mib, namespace_pids,
                                        own_cpu_seconds, peak_rss_mib, uid_pids)
@@ -35,6 +40,7 @@ ADDRESS_SPACE_SLACK_MIB = 6144  # torch reserves ~3.2 GiB of address space at im
 FILE_MAX_BYTES = 64 * 1024 * 1024  # largest file the child may write (RLIMIT_FSIZE), at least output_bytes
 POLL_SECONDS = 0.05
 RESOURCE_POLL_SECONDS = 0.2
+GPU_POLL_SECONDS = 1.0  # nvidia-smi takes tens of milliseconds: the GPU memory is counted once a second
 BETWEEN_PROBES_SECONDS = 60.0
 # A wall-time limit hit while the child's processes were runnable (running or waiting for a CPU) for at
 # least this fraction of the time, and waited for at least OVERLOAD_WAIT_FRACTION of it, is the machine's
@@ -145,6 +151,8 @@ class _Child:
     group: cgroup.ControlGroup | None = None  # kernel-counted memory and pids, when the machine allows
     usage: CpuUsage = field(default_factory=CpuUsage)
     private: Path | None = None  # the child's own folder (unconfined as another uid), removed afterwards
+    device: GraderDevice = CPU  # where its code may run (on cuda, its GPU memory is counted too)
+    next_gpu_check: float = 0.0
 
     def pids(self) -> list[int]:
         """The processes of the student's run (by control group, sandbox uid or process group)."""
@@ -187,9 +195,10 @@ def _kill(child: _Child) -> None:
 ALLOCATOR_ENVIRONMENT = {"MALLOC_MMAP_THRESHOLD_": str(256 * 2**20), "MALLOC_TRIM_THRESHOLD_": str(512 * 2**20)}
 
 
-def child_environment(*, home: Path, threads: int, tmp: Path | None = None) -> dict[str, str]:
+def child_environment(*, home: Path, threads: int, tmp: Path | None = None,
+                      device: GraderDevice = CPU) -> dict[str, str]:
     """A minimal environment for the child: no secrets from ours, the package importable, the allocator
-    set for training (`ALLOCATOR_ENVIRONMENT`)."""
+    set for training (`ALLOCATOR_ENVIRONMENT`), and the one GPU of `device` (none on cpu)."""
     package_parent = str(Path(__file__).resolve().parents[2])
     env = {
         **ALLOCATOR_ENVIRONMENT,
@@ -207,9 +216,10 @@ def child_environment(*, home: Path, threads: int, tmp: Path | None = None) -> d
         "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
         "TQDM_DISABLE": "1",
     }
-    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES"):
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if name in os.environ:
             env[name] = os.environ[name]
+    env.update(device_environment(device))
     return env
 
 
@@ -236,7 +246,7 @@ def _drop_to(run_as: tuple[int, int], nproc: int) -> None:
 
 def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: Limits,
                  preexec: Any = None, confinement: confine.Confinement | None = None,
-                 run_as: tuple[int, int] | None = None) -> _Child:
+                 run_as: tuple[int, int] | None = None, device: GraderDevice = CPU) -> _Child:
     out_dir = work_dir / f"out-{attempt}"
     out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     private = None
@@ -246,25 +256,26 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
     status_read, status_write = os.pipe()
     output_read, output_write = os.pipe()
     ack_read, ack_write = os.pipe()
-    spec = dict(spec, status_fd=status_write, ack_fd=ack_read)
+    spec = dict(spec, status_fd=status_write, ack_fd=ack_read, device=device.as_dict(),
+                gpu_fraction=memory_fraction(cap_mib=limits.gpu_memory_mib, total_mib=device.total_mib))
     spec_path = work_dir / f"spec-{attempt}.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     group = cgroup.create_group(memory_mib=limits.memory_mib, pids=max(8 * limits.processes, 256))
     procs = group.procs_files if group is not None else []
     command = [sys.executable, "-P", "-m", "autograder.run.child"]
     if confinement is not None:
-        plan_path = work_dir / "confinement.json"
-        if not plan_path.exists():
-            plan_path.write_text(confinement.to_json(), encoding="utf-8")
+        # Its /dev holds the harmless nodes and, on cuda, its own GPU's: nothing else.
+        plan_path = work_dir / f"confinement-{attempt}.json"
+        plan_path.write_text(replace(confinement, devices=device_nodes(device)).to_json(), encoding="utf-8")
         command = confine.wrap(plan_path, command, status_fd=status_write, cgroup_procs=procs)
         env = child_environment(home=Path(confine.SANDBOX_HOME), tmp=Path(confine.SANDBOX_TMP),
-                                threads=limits.threads)
+                                threads=limits.threads, device=device)
         cwd = "/"
         start = preexec
     else:
         home = private / "home" if private is not None else work_dir / "home"
         home.mkdir(exist_ok=True)
-        env = child_environment(home=home, threads=limits.threads)
+        env = child_environment(home=home, threads=limits.threads, device=device)
         cwd = spec["module_dir"]
 
         def start() -> None:
@@ -308,7 +319,7 @@ def _start_child(*, spec: dict[str, Any], work_dir: Path, attempt: int, limits: 
     return _Child(process=process, channel=StatusChannel(status_read), output=_Output(output_read), out_dir=out_dir,
                   usage=CpuUsage(kernel=group.cpu_seconds if group is not None else None),
                   ack_fd=ack_write, uid=uid, group=group, private=private, confined=confinement is None,
-                  wrapped=confinement is not None)
+                  wrapped=confinement is not None, device=device)
 
 
 def _exit_detail(returncode: int | None) -> tuple[str, str]:
@@ -351,6 +362,8 @@ def run_probes(
     memory_modes: set[str] | None = None,
     run_as: tuple[int, int] | None = None,
     on_event: Callable[[ProbeEvent], None] | None = None,
+    device: GraderDevice = CPU,
+    gpu_slots: GpuSlots | None = None,
 ) -> dict[str, ProbeOutcome]:
     """Run `probes` on the module `module` found in `module_dir`, each in turn, in child processes.
 
@@ -365,6 +378,9 @@ def run_probes(
     was counted ('cgroup v2', 'cgroup v1' or 'polling'). `run_as` (uid, gid), without `confinement`: the
     child still runs as that unprivileged user, in a private copy of the module's folder (no namespaces).
     `on_event` is told each probe's start, training progress and outcome as they happen (`ProbeEvent`).
+    `device`: where the children's code runs (`autograder.gpu`; on cpu they see no GPU). With `gpu_slots` (and a
+    cuda `device`), a probe that runs alone (training) first takes a GPU slot and runs on that slot's GPU; the
+    time spent waiting for the slot is added to `deadline` (it is not the student's).
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     record = get_assignment(assignment)
@@ -409,12 +425,18 @@ def run_probes(
         attempt += 1
         batch = _next_batch(pending)
         spec = dict(base_spec, probes=[p.name for p in batch])
-        child = _start_child(spec=spec, work_dir=work_dir, attempt=attempt, limits=limits, preexec=preexec,
-                             confinement=confinement, run_as=run_as)
-        if memory_modes is not None:
-            memory_modes.add(child.group.mode if child.group is not None else "polling")
-        pending = _supervise(child, list(batch), outcomes, limits=limits, deadline=deadline,
-                             on_event=tell) + pending[len(batch):]
+        with ExitStack() as slot:
+            child_device = device
+            if gpu_slots is not None and device.is_cuda and batch[0].alone:
+                taken = slot.enter_context(lease(gpu_slots, start=attempt))
+                child_device = taken.device
+                deadline = None if deadline is None else deadline + taken.waited
+            child = _start_child(spec=spec, work_dir=work_dir, attempt=attempt, limits=limits, preexec=preexec,
+                                 confinement=confinement, run_as=run_as, device=child_device)
+            if memory_modes is not None:
+                memory_modes.add(child.group.mode if child.group is not None else "polling")
+            pending = _supervise(child, list(batch), outcomes, limits=limits, deadline=deadline,
+                                 on_event=tell) + pending[len(batch):]
         tell_decided()
     tell_decided()
     return outcomes
@@ -636,7 +658,17 @@ def _check_resources(child: _Child, limits: Limits) -> tuple[str, str] | None:
         return "processes", f"it started more than {limits.processes} processes"
     if memory_mib(pids, limit_mib=limits.memory_mib) > limits.memory_mib:
         return "memory", _over_memory(limits)
+    now = time.monotonic()
+    if child.device.is_cuda and now >= child.next_gpu_check:
+        child.next_gpu_check = now + GPU_POLL_SECONDS
+        if gpu_memory_mib(pids) > limits.gpu_memory_mib:
+            return "memory", over_gpu_memory(limits)
     return None
+
+
+def over_gpu_memory(limits: Limits) -> str:
+    """The GPU twin of `_over_memory` (the in-child cap raises torch.OutOfMemoryError; the grader's count kills)."""
+    return f"it used more than the GPU memory limit of {limits.gpu_memory_mib} MiB"
 
 
 def _over_memory(limits: Limits) -> str:

@@ -27,6 +27,13 @@ STUDENTS = {  # student -> example
     "sum": "failsMatrixSumInPlace", "choi": "failsAll_pytorch_tensor_starter",
 }
 PLANTED = {"difcopy": ("dif", "reverse"), "npfcopy": ("npf", "rotate")}
+PADDED = {"autopad": "auto"}  # auto's module copied whole, then diluted with 40 helpers nothing calls
+
+
+def _padding(count: int = 40) -> str:
+    return "".join(f"\n\ndef helper_{i}(values, scale={i + 2}):\n    total = 0\n    for index, value in enumerate(values):\n"
+                   f"        if index % {i + 3} == 0:\n            total += value * scale - {i}\n"
+                   f"    return [total, len(values), scale * {i + 1}]\n" for i in range(count))
 RARE = [("matrix_mean", "'matrix_mean(a, axis=0)' has the wrong values: got [2.5, 3.5], expected [2., 3.]"),
         ("stack", "'stack(ts, 1)' has the wrong shape: got (3, 2), expected (2, 3)")]
 COMMON = ("transpose", "'matrix_transpose(a)' has the wrong values: got [[1, 2]], expected [[1], [2]]")
@@ -55,8 +62,12 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ast.parse(copy)
         assert copy != source
         (root / student / "pytorch_tensor" / "tensor_basics.py").write_text(copy, encoding="utf-8")
+    for student, original in PADDED.items():
+        (root / student / "pytorch_tensor").mkdir(parents=True)
+        source = (root / original / "pytorch_tensor" / "tensor_basics.py").read_text(encoding="utf-8")
+        (root / student / "pytorch_tensor" / "tensor_basics.py").write_text(source + _padding(), encoding="utf-8")
     failures = {"kim": RARE, "auto": RARE, "dif": [COMMON], "npf": [COMMON], "choi": [COMMON]}
-    for student in [*STUDENTS, *PLANTED]:
+    for student in [*STUDENTS, *PLANTED, *PADDED]:
         folder = out / "students" / student
         folder.mkdir(parents=True)
         record = _record(student, root / student, failures.get(student, []))
@@ -67,21 +78,23 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_planted_copies_rank_first_and_independent_solutions_are_not_flagged(graded: Path) -> None:
     ranked = write_similarity(graded, solutions_dir=REPO / "solutions", release_dir=REPO / "release", language="en")
-    top = {(p.first, p.second) for p in ranked[:3]}
-    assert top == {("dif", "difcopy"), ("npf", "npfcopy"), ("auto", "kim")}, [(p.first, p.second, p.code, p.behaviour) for p in ranked[:5]]
+    top = {(p.first, p.second) for p in ranked[:4]}
+    assert top == {("dif", "difcopy"), ("npf", "npfcopy"), ("auto", "kim"), ("auto", "autopad")}, \
+        [(p.first, p.second, p.code, p.behaviour) for p in ranked[:6]]
     flagged = {(p.first, p.second) for p in ranked if p.flagged}
     assert flagged == top  # nothing else: not the correct variants against each other, not the starter
     by_pair = {(p.first, p.second): p for p in ranked}
     assert by_pair[("dif", "difcopy")].code >= 0.9 and by_pair[("npf", "npfcopy")].code >= 0.9
+    assert by_pair[("auto", "autopad")].code >= 0.9  # found whole in the padded copy: diluted, still a copy
     assert 0 < by_pair[("dif", "npf")].code < 0.6  # two correct solutions written differently: some code in common
     assert by_pair[("auto", "kim")].behaviour == 1.0 and len(by_pair[("auto", "kim")].shared_failures) == 2
     assert by_pair[("dif", "npf")].behaviour == 0.0  # a failure three students share is common: no evidence
 
     page = (graded / "similarity.html").read_text(encoding="utf-8")
-    assert page.count("<tr class='flagged'") == 3 and "<mark>" in page and "id='pair-1'" in page
+    assert page.count("<tr class='flagged'") == 4 and "<mark>" in page and "id='pair-1'" in page
     assert "<script" not in page and html.escape("'matrix_mean(a, axis=0)'", quote=True) in page
     data = json.loads((graded / "similarity.json").read_text(encoding="utf-8"))
-    assert sum(1 for p in data["pairs"] if p["flagged"]) == 3
+    assert sum(1 for p in data["pairs"] if p["flagged"]) == 4
 
 
 def test_rarity_weighting() -> None:

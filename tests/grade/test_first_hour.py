@@ -102,5 +102,5 @@ def test_names_that_collide_as_folders_are_said_and_kept_apart(tmp_path: Path) -
     found = find_students(tmp_path / "class", scratch=tmp_path / "scratch")
     names = {unicodedata.normalize("NFC", work.entry): work.student for work in found.students}
     assert names["김민지"] == "김민지" and names["박서준"] == "박서준"  # NFC, not "student" and "student-2"
-    assert sorted([names["kim lee"], names["kim_lee"]]) == ["kim_lee", "kim_lee-2"]
+    assert sorted([names["kim lee"], names["kim_lee"]]) == ["kim_lee", "kim_lee~2"]  # "~": no entry's folder has it
     assert len(found.collisions) == 1 and "kim lee" in found.collisions[0] and "kim_lee" in found.collisions[0]
