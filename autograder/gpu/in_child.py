@@ -28,6 +28,19 @@ def configure_gpu(torch: Any, device: Mapping[str, Any], *, fraction: float) -> 
         cap()
 
 
+def gpu_problem(torch: Any) -> str:
+    """Why this child cannot use the one GPU it was given ('' when it can): checked before any student code runs,
+    so that a GPU that does not work is the grader's failure, never a silent grading on the CPU."""
+    try:
+        if not torch.cuda.is_available():
+            return "torch.cuda.is_available() is False in the child"
+        if torch.cuda.device_count() != 1:
+            return f"the child sees {torch.cuda.device_count()} GPUs, not its one"
+    except Exception as exc:  # noqa: BLE001 - the driver's own error, said to the instructor
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
 def deterministic_algorithms(device: Mapping[str, Any]) -> bool:
     """Whether each probe runs with `torch.use_deterministic_algorithms(True, warn_only=True)`: on cuda (where
     some kernels are otherwise nondeterministic; an op without a deterministic kernel warns, never fails). The CPU's

@@ -211,6 +211,7 @@ def _grade_assignment(record: Assignment, folder: Path, *, checks: list[Check], 
     # The student's time starts now, after the grader's own work.
     student_started = time.monotonic()
     run_as = isolation.run_as if confinement is None else None
+    slot_waits: list[float] = []  # waiting for a GPU slot is not the student's time
     if run_as is not None:  # another uid without namespaces: it may cross the scratch folder, read only its data
         scratch.chmod(0o711)
         for entry in scratch.iterdir():
@@ -221,8 +222,8 @@ def _grade_assignment(record: Assignment, folder: Path, *, checks: list[Check], 
                          deadline=student_started + max(remaining, 0.0),
                          confinement=confinement, memory_modes=grading.memory_modes, run_as=run_as,
                          on_event=_listener(progress, who="student", prepared=prepared),
-                         device=grading.device, gpu_slots=grading.gpu_slots)
-    used = time.monotonic() - student_started
+                         device=grading.device, gpu_slots=grading.gpu_slots, slot_waits=slot_waits)
+    used = time.monotonic() - student_started - sum(slot_waits)
     if context:
         rescore(record, outcomes=student, permutation=permutation, reference_dir=prepared.reference_dir,
                 data_dir=scratch / "data", work_dir=scratch / name / "rescore", limits=limits, seed=SEED,

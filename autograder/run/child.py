@@ -24,8 +24,10 @@ def _apply_resource_limits(spec: dict[str, Any]) -> None:
     import resource
 
     mib = 1024 * 1024
-    address_space = (int(spec["memory_mib"]) + int(spec["address_space_slack_mib"])) * mib
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    if (spec.get("device") or {}).get("kind") != "cuda":  # CUDA reserves far more address space than it uses:
+        # there the memory limit is the control group's (or the polled PSS) and the GPU's own, never RLIMIT_AS
+        address_space = (int(spec["memory_mib"]) + int(spec["address_space_slack_mib"])) * mib
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     output = int(spec["file_bytes"])
     resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -84,6 +86,11 @@ class _Channel:
         # ends here, and costs nothing but itself.
         self._write(f"\nstart {name}\n".encode())
 
+    def gpu(self, problem: str) -> None:
+        """On cuda, the first message, before any student code runs: `gpu ok`, or `gpu error WHY` (the grader's
+        failure: the child was given a GPU it cannot use)."""
+        self._write(("\ngpu ok\n" if not problem else f"\ngpu error {' '.join(problem.split())[:300]}\n").encode())
+
     def progress(self, done: int, total: int) -> None:
         """How far the current probe's training is (the parent shows it; it changes nothing)."""
         try:
@@ -129,7 +136,7 @@ def main() -> int:
     # Trusted imports happen before the student's folder is put on sys.path, so nothing there can shadow
     # them; the probe functions and the reset functions are looked up now, before the student's import.
     from autograder.assignments.registry import import_package
-    from autograder.gpu.in_child import configure_gpu, deterministic_algorithms, reset_gpu_state
+    from autograder.gpu.in_child import configure_gpu, deterministic_algorithms, gpu_problem, reset_gpu_state
     from autograder.probes import get_probe
     from autograder.probes.common import PROGRESS
     from autograder.probes.stored_images import release_free_memory
@@ -143,6 +150,8 @@ def main() -> int:
     device = dict(spec.get("device") or {})
     deterministic = deterministic_algorithms(device)
     configure_gpu(torch, device, fraction=float(spec.get("gpu_fraction", 1.0)))
+    if device.get("kind") == "cuda":
+        channel.gpu(gpu_problem(torch))
     # The functions that set global state, kept before the student's module can replace them; each probe
     # puts them back (so a no-op installed by student code cannot stop the reset) and calls them.
     originals = [(random, "seed"), (np.random, "seed"), (np, "seterr"), (torch, "manual_seed"),

@@ -153,6 +153,7 @@ class _Child:
     private: Path | None = None  # the child's own folder (unconfined as another uid), removed afterwards
     device: GraderDevice = CPU  # where its code may run (on cuda, its GPU memory is counted too)
     next_gpu_check: float = 0.0
+    gpu_checked: bool = False  # on cuda: the child's first message said whether it can use its GPU
 
     def pids(self) -> list[int]:
         """The processes of the student's run (by control group, sandbox uid or process group)."""
@@ -216,7 +217,8 @@ def child_environment(*, home: Path, threads: int, tmp: Path | None = None,
         "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
         "TQDM_DISABLE": "1",
     }
-    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    # LD_LIBRARY_PATH: where an image keeps the NVIDIA driver's libraries (/usr/local/nvidia/lib64), on cuda only
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", *(("LD_LIBRARY_PATH",) if device.is_cuda else ())):
         if name in os.environ:
             env[name] = os.environ[name]
     env.update(device_environment(device))
@@ -364,6 +366,7 @@ def run_probes(
     on_event: Callable[[ProbeEvent], None] | None = None,
     device: GraderDevice = CPU,
     gpu_slots: GpuSlots | None = None,
+    slot_waits: list[float] | None = None,
 ) -> dict[str, ProbeOutcome]:
     """Run `probes` on the module `module` found in `module_dir`, each in turn, in child processes.
 
@@ -380,7 +383,7 @@ def run_probes(
     `on_event` is told each probe's start, training progress and outcome as they happen (`ProbeEvent`).
     `device`: where the children's code runs (`autograder.gpu`; on cpu they see no GPU). With `gpu_slots` (and a
     cuda `device`), a probe that runs alone (training) first takes a GPU slot and runs on that slot's GPU; the
-    time spent waiting for the slot is added to `deadline` (it is not the student's).
+    time spent waiting for the slot is added to `deadline` (it is not the student's) and to `slot_waits`.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     record = get_assignment(assignment)
@@ -431,6 +434,8 @@ def run_probes(
                 taken = slot.enter_context(lease(gpu_slots, start=attempt))
                 child_device = taken.device
                 deadline = None if deadline is None else deadline + taken.waited
+                if slot_waits is not None:
+                    slot_waits.append(taken.waited)
             child = _start_child(spec=spec, work_dir=work_dir, attempt=attempt, limits=limits, preexec=preexec,
                                  confinement=confinement, run_as=run_as, device=child_device)
             if memory_modes is not None:
@@ -488,6 +493,13 @@ class _Watch:
                 elif message.kind == "sandbox-error":
                     return "sandbox", f"the grader's sandbox could not start: {message.name}"
                 continue  # nothing of the student's runs before the wrapper says `confined`
+            if child.device.is_cuda and not child.gpu_checked:
+                # The child's first message, written before any student code ran: whether its GPU works.
+                if message.kind != "gpu" or message.name != "ok":
+                    why = message.name.removeprefix("error ") if message.kind == "gpu" else "it did not say"
+                    return "sandbox", f"the child could not use the GPU it was given: {why}"
+                child.gpu_checked = True
+                continue
             if not self.pending:
                 return None
             if message.kind == "start" and self.current is None and message.name == self.pending[0].name:
@@ -591,6 +603,9 @@ def _supervise(child: _Child, pending: list[ProbeRequest], outcomes: dict[str, P
             if exited:
                 if child.wrapped and not child.confined:
                     failure = ("sandbox", "the grader's sandbox ended before the child started "
+                                          f"(exit code {child.process.returncode})")
+                elif child.device.is_cuda and not child.gpu_checked:  # before any student code: starting CUDA
+                    failure = ("sandbox", "the child ended before it said whether it can use its GPU "
                                           f"(exit code {child.process.returncode})")
                 else:
                     failure = _exit_detail(child.process.returncode)

@@ -1,6 +1,6 @@
 """The parent's half of the status pipe protocol (the child's half: `autograder.run.child`): lines `start NAME`,
-`progress DONE TOTAL`, `confined UID`, `sandbox-error WHY` and `done NAME JSONLEN NPZLEN OUTPUT` followed by the
-encoded result. Student code can write to the pipe too: anything else is dropped, numbers are plain ASCII, and
+`progress DONE TOTAL`, `confined UID`, `sandbox-error WHY`, `gpu ok` / `gpu error WHY` (a child on cuda, before any
+student code) and `done NAME JSONLEN NPZLEN OUTPUT` followed by the encoded result. Student code can write to the pipe too: anything else is dropped, numbers are plain ASCII, and
 no more than one bounded result is held in memory."""
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ class StatusChannel:
                 if len(parts) == 4 and all(decimal(part) for part in parts[1:]) \
                         and max(int(parts[1]), int(parts[2])) <= self.max_bytes:
                     self._expect = (parts[0], int(parts[1]), int(parts[2]), int(parts[3]))
-            elif word in ("start", "progress", "confined", "sandbox-error"):
+            elif word in ("start", "progress", "confined", "sandbox-error", "gpu"):
                 self.messages.append(Message(word, rest))
             # Any other line was not written by our code; it is dropped.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.gpu.device import CPU, GraderDevice
-from autograder.gpu.memory import gpu_memory_mib, memory_fraction, parse_compute_apps
+from autograder.gpu.memory import CUDA_CONTEXT_MIB, gpu_memory_mib, memory_fraction, parse_compute_apps
 from autograder.gpu.nodes import BASE_NODES, device_nodes
 
 
@@ -45,6 +45,7 @@ def test_only_the_childs_processes_count() -> None:
 
 
 def test_the_in_child_cap_is_a_fraction_of_the_gpu() -> None:
-    assert memory_fraction(cap_mib=4096, total_mib=81920) == 0.05
+    assert memory_fraction(cap_mib=4096, total_mib=81920) == (4096 - CUDA_CONTEXT_MIB) / 81920  # context left out
+    assert memory_fraction(cap_mib=100, total_mib=81920) == 0.01
     assert memory_fraction(cap_mib=100_000, total_mib=81920) == 1.0
     assert memory_fraction(cap_mib=4096, total_mib=0) == 1.0

@@ -18,8 +18,10 @@ from autograder.gpu.nodes import BASE_NODES
 from autograder.gpu.slots import GpuSlots, lease
 from autograder.run import Limits, ProbeRequest, run_probes
 from autograder.run import confine
+from autograder.run.sandbox import child_environment
 from tests.run.modules import answer_key_with
 
+REPO = Path(__file__).resolve().parents[2]
 FAKE_GPU = GraderDevice(kind="cuda", name="Stand-in GPU", total_mib=8192, minor=7, visible_id="GPU-0000-test", count=1)
 LIMITS = Limits(check_seconds=30, import_seconds=120, threads=1)
 REPORT = """
@@ -49,9 +51,35 @@ def test_on_cpu_a_child_sees_no_gpu_whatever_the_graders_environment(tmp_path: P
     assert seen["visible"] == "" and seen["cuda"] is False
 
 
-def test_on_cuda_a_child_is_given_exactly_its_gpu_and_the_deterministic_cublas_workspace(tmp_path: Path) -> None:
-    seen = _report(tmp_path, FAKE_GPU)
-    assert seen["visible"] == "GPU-0000-test" and seen["cublas"] == CUBLAS_WORKSPACE
+def test_on_cuda_a_childs_environment_names_exactly_its_gpu(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/usr/local/nvidia/lib64")
+    env = child_environment(home=tmp_path, threads=1, device=FAKE_GPU)
+    assert env["CUDA_VISIBLE_DEVICES"] == "GPU-0000-test" and env["CUBLAS_WORKSPACE_CONFIG"] == CUBLAS_WORKSPACE
+    assert env["LD_LIBRARY_PATH"] == "/usr/local/nvidia/lib64"  # where an image keeps the driver's libraries
+    assert "LD_LIBRARY_PATH" not in child_environment(home=tmp_path, threads=1, device=CPU)
+
+
+def test_a_child_that_cannot_use_its_gpu_is_the_graders_failure_never_a_silent_cpu_grading(tmp_path: Path) -> None:
+    """Here the 'GPU' does not exist: the child says so before any student code runs, and every check is the
+    sandbox's failure (a regrade), not graded on the CPU as if nothing happened."""
+    folder = answer_key_with(tmp_path, REPORT)
+    outcomes = run_probes(assignment="pytorch_tensor", module_dir=folder, module="tensor_basics",
+                          probes=[ProbeRequest("transpose", 30), ProbeRequest("mean", 30)], limits=LIMITS,
+                          work_dir=tmp_path / "work", device=FAKE_GPU)
+    assert {o.status for o in outcomes.values()} == {"sandbox"}, outcomes
+    assert all("could not use the GPU it was given: torch.cuda.is_available() is False" in o.detail
+               for o in outcomes.values())
+
+
+@pytest.mark.parametrize("kind, limited", [("cpu", True), ("cuda", False)])
+def test_cuda_children_get_no_address_space_limit(kind: str, limited: bool) -> None:
+    """CUDA reserves far more address space than it uses: on cuda the memory limit is the control group's."""
+    code = ("import resource, autograder.run.child as c; "
+            f"c._apply_resource_limits({{'memory_mib': 1024, 'address_space_slack_mib': 1024, 'file_bytes': 10**8, "
+            f"'device': {{'kind': '{kind}'}}}}); print(resource.getrlimit(resource.RLIMIT_AS)[0])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert (int(done.stdout) == 2048 * 2**20) is limited
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="confinement as root")
@@ -98,14 +126,15 @@ def test_a_training_probe_waits_for_its_gpu_slot_and_the_wait_is_not_the_student
     slots = GpuSlots(folder=str(tmp_path / "slots"), devices=(FAKE_GPU,), per_gpu=1)
     folder = answer_key_with(tmp_path, "")
     result: dict = {}
+    waits: list[float] = []
 
     def grade() -> None:
         # 20 s of the student's time in all, while the slot is held for 25 s by another grading: counted from the
-        # start, the time would be out before the child started
+        # start, the time would be out before the child started ('total-time', the child never run)
         result.update(run_probes(assignment="pytorch_tensor", module_dir=folder, module="tensor_basics",
                                  probes=[ProbeRequest("transpose", 30, alone=True)], limits=LIMITS,
                                  work_dir=tmp_path / "work", device=FAKE_GPU, gpu_slots=slots,
-                                 deadline=time.monotonic() + 20))
+                                 deadline=time.monotonic() + 20, slot_waits=waits))
 
     with lease(slots):
         worker = threading.Thread(target=grade)
@@ -113,4 +142,6 @@ def test_a_training_probe_waits_for_its_gpu_slot_and_the_wait_is_not_the_student
         time.sleep(25)
         assert not list((tmp_path / "work").glob("out-*")), "no child starts before it has a slot"
     worker.join(timeout=300)
-    assert result["transpose"].ok, result["transpose"]
+    # The child started once it had the slot (here its 'GPU' does not exist, so it says so: the sandbox's failure)
+    assert result["transpose"].status == "sandbox", result["transpose"]
+    assert list((tmp_path / "work").glob("out-*")) and len(waits) == 1 and waits[0] > 0

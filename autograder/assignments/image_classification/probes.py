@@ -47,6 +47,12 @@ def target_device() -> torch.device:
     return torch.device("cuda") if torch.cuda.is_available() else torch.device("meta")
 
 
+def training_device() -> torch.device:
+    """Where the accuracy checks train and predict (the grader's own loop, the answer key's and the re-scoring
+    alike): the GPU the grading was given, else the CPU."""
+    return torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")
+
+
 def fill_parameters(model: nn.Module, *, seed: int = 1234) -> None:
     """Give `model` deterministic weights that depend only on the parameters' shapes."""
     seen: dict[tuple[int, ...], int] = {}
@@ -924,11 +930,13 @@ def _predictions(model: nn.Module, test_images: StoredImages) -> torch.Tensor:
     """Top-1 classes of `model` on the uint8 test images, a training batch at a time (the CPU convolution's
     unfolded input grows with the chunk: 75 MB for conv2 at 64 images, 590 MB at 500)."""
     model.eval()
+    device = next(model.parameters()).device
     predictions = []
     with test_images, torch.no_grad():
         for start in range(0, len(test_images), BATCH_SIZE):
-            predictions.append(model(normalize(test_images[start:start + BATCH_SIZE])).argmax(dim=1))  # (64,)
-    return torch.cat(predictions).to(torch.int64)
+            batch = normalize(test_images[start:start + BATCH_SIZE]).to(device)  # (64, 3, 32, 32)
+            predictions.append(model(batch).argmax(dim=1))  # (64,)
+    return torch.cat(predictions).to(torch.int64).cpu()
 
 
 def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module], settings: dict[str, float]) -> dict[str, Any]:
@@ -939,8 +947,11 @@ def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module]
         return {"model": model}
     # The parameters before training, scored by the grader too: a model must learn here, not arrive trained.
     # Half precision (their argmax is what counts): the two weight sets together stay within a result's size limit.
-    initial = attempt(lambda: [p.detach().to(torch.float16) for p in model.parameters()]) \
+    initial = attempt(lambda: [p.detach().to("cpu", torch.float16) for p in model.parameters()]) \
         if ctx.get("return_weights") else None
+    moved = attempt(lambda: model.to(training_device()))  # on the grading's GPU where it has one
+    if is_error(moved):
+        return {"model.to(device)": moved}
     # fused: one pass over each parameter, its gradient and its momentum per step (the foreach update makes
     # three, and for TwoLayerFC's 49 MB fc1 that memory traffic is a third of the batch's time).
     optimizer = torch.optim.SGD(model.parameters(), lr=settings["lr"], momentum=settings["momentum"], fused=True)
@@ -959,7 +970,7 @@ def _accuracy_probe(clf: Any, ctx: dict[str, Any], make: Callable[[], nn.Module]
     result: dict[str, Any] = {"predictions": predictions, LOSS_CURVE: trained}
     if ctx.get("return_weights"):
         # The trained weights, scored again by the grader's own model code in a process without student code.
-        result[TRAINED_WEIGHTS] = [p.detach().to(torch.float32) for p in model.parameters()]  # (copied when sent)
+        result[TRAINED_WEIGHTS] = [p.detach().to("cpu", torch.float32) for p in model.parameters()]  # (copied when sent)
         if not is_error(initial):
             result[INITIAL_WEIGHTS] = initial
     return result
@@ -972,6 +983,7 @@ def _grader_train_epoch(model: nn.Module, images: StoredImages, labels: torch.Te
     run of LOSS_CURVE_BATCHES batches (the reports draw it beside the reference's). `progress(done, total)`
     is told every LOSS_CURVE_BATCHES batches."""
     model.train()
+    device = next(model.parameters()).device
     losses = []
     batches = shuffled_batches(len(images), batch_size=BATCH_SIZE, seed=0)
     for number, batch in enumerate(batches, start=1):  # batch: (64,) sample indices
@@ -980,11 +992,12 @@ def _grader_train_epoch(model: nn.Module, images: StoredImages, labels: torch.Te
             if progress is not None:
                 progress(number, len(batches))
         optimizer.zero_grad()  # set to None: backward's new gradient is kept, not added to zeros
-        loss = F.cross_entropy(model(normalize(images[batch])), labels[batch])  # (64, 3, 32, 32) in [-1, 1]
+        inputs = normalize(images[batch]).to(device)  # (64, 3, 32, 32) in [-1, 1]
+        loss = F.cross_entropy(model(inputs), labels[batch].to(device))
         loss.backward()
         optimizer.step()
         losses.append(loss.detach())
-    curve = torch.stack(losses).float()  # (766,)
+    curve = torch.stack(losses).float().cpu()  # (766,)
     return torch.stack([part.mean() for part in curve.split(LOSS_CURVE_BATCHES)])  # (39,)
 
 
@@ -1021,8 +1034,8 @@ def probe_score_weights(clf: Any, ctx: dict[str, Any]) -> dict[str, Any]:
             weights = [store[f"w{i}"] for i in range(len(store.files))]
         problem = _load_by_shape(model, weights)
         result[f"{prefix}weights fit the reference model"] = problem or "yes"
-        if problem is None:
-            result[f"{prefix}predictions"] = _predictions(model, _test_images(ctx))
+        if problem is None:  # on the device the student's model trained on, as their predictions were made
+            result[f"{prefix}predictions"] = _predictions(model.to(training_device()), _test_images(ctx))
     return result
 
 
