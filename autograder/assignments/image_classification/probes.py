@@ -930,7 +930,7 @@ def _predictions(model: nn.Module, test_images: StoredImages) -> torch.Tensor:
     """Top-1 classes of `model` on the uint8 test images, a training batch at a time (the CPU convolution's
     unfolded input grows with the chunk: 75 MB for conv2 at 64 images, 590 MB at 500)."""
     model.eval()
-    device = next(model.parameters()).device
+    device = training_device()  # where the model was put (never asked of its parameters: a student's may be anything)
     predictions = []
     with test_images, torch.no_grad():
         for start in range(0, len(test_images), BATCH_SIZE):
@@ -983,7 +983,7 @@ def _grader_train_epoch(model: nn.Module, images: StoredImages, labels: torch.Te
     run of LOSS_CURVE_BATCHES batches (the reports draw it beside the reference's). `progress(done, total)`
     is told every LOSS_CURVE_BATCHES batches."""
     model.train()
-    device = next(model.parameters()).device
+    device = training_device()
     losses = []
     batches = shuffled_batches(len(images), batch_size=BATCH_SIZE, seed=0)
     for number, batch in enumerate(batches, start=1):  # batch: (64,) sample indices
